@@ -1,0 +1,273 @@
+"""The command line: ``python -m recorder [OPTIONS] SCRIPT [ARGS...]``.
+
+Exit status (the README's policy table): the script's own status; 20 when the script raised; 2
+for usage mistakes; 10 or 70 when the recorder failed under the ``abort`` policy (or under
+``--require-trace`` when no complete trace was written). User mistakes never print a Python
+traceback: they print one line ``recorder: [ERR_CODE] message - remedy`` or, with
+``--json-errors``, one JSON trailer as the last line of stderr. After Ctrl-C the trace is
+finalised and the process ends as Python would after Ctrl-C (killed by SIGINT).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NoReturn
+
+import recorder
+from recorder import logs
+from recorder.errors import (
+    ErrorCode,
+    ErrorKind,
+    ExitCode,
+    RecorderError,
+    UsageError,
+    target,
+    usage,
+)
+from recorder.policy import (
+    LOG_LEVELS,
+    OnRecorderError,
+    RecorderPolicy,
+    configure_policy,
+    parse_bool,
+)
+from recorder.preflight import BACKENDS, SUPPORTED_FORMATS
+from recorder.script import (
+    ScriptEnd,
+    compile_script,
+    load_script,
+    prepare_main,
+    print_exception,
+    run_code,
+)
+from recorder.session import Outcome, TraceSession
+
+DESCRIPTION = """\
+Record a Python program's execution as a CodeTracer trace directory
+(trace.json, trace_metadata.json, trace_paths.json).
+
+The script runs as under `python SCRIPT ARGS...`: same argv, same __name__, same stdout and
+stderr. The trace is published atomically when the script ends; on failure the policy decides
+(see --on-recorder-error, --keep-partial-trace, --require-trace).
+"""
+
+EPILOG = """\
+exit status:
+  the script's own    normal end (0) or sys.exit(n)
+  20                  the script raised an uncaught exception
+  2                   usage mistake (bad flag or value, trace dir is a file, ...)
+  10                  the environment failed (disk full, permission, I/O), policy abort
+  70                  a recorder bug, policy abort
+environment:
+  CODETRACER_ON_RECORDER_ERROR, CODETRACER_REQUIRE_TRACE, CODETRACER_KEEP_PARTIAL_TRACE,
+  CODETRACER_LOG_LEVEL, CODETRACER_LOG_FILE, CODETRACER_JSON_ERRORS set the same policy as the
+  flags (flags win). Error codes: docs/error-codes.md.
+"""
+
+_VALUE_OPTIONS = frozenset({
+    "--trace-dir", "--format", "--on-recorder-error", "--log-level", "--log-file", "--backend",
+    "--include", "--exclude"})
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports mistakes as classified usage errors instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise usage(ErrorCode.INVALID_ARGUMENT, message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The option parser (the script and its arguments are split off before parsing)."""
+    parser = _Parser(
+        prog="python -m recorder", usage="%(prog)s [OPTIONS] SCRIPT [ARGS...]",
+        description=DESCRIPTION, epilog=EPILOG, allow_abbrev=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--trace-dir", default="trace-out", metavar="DIR",
+                        help="where the trace directory goes (default: ./trace-out)")
+    parser.add_argument("--format", default="json", choices=SUPPORTED_FORMATS,
+                        help="trace format (default: json)")
+    parser.add_argument("--on-recorder-error", choices=[m.value for m in OnRecorderError],
+                        help="abort (default): stop the program with the classified error; "
+                             "disable: detach tracing, log a warning and let the program run on")
+    parser.add_argument("--require-trace", action="store_true", default=None,
+                        help="fail when no complete trace was written")
+    parser.add_argument("--keep-partial-trace", action="store_true", default=None,
+                        help="on failure, publish the trace as far as it got, marked partial")
+    parser.add_argument("--log-level", choices=LOG_LEVELS, type=str.lower,
+                        help="diagnostics level (default: warning)")
+    parser.add_argument("--log-file", metavar="PATH",
+                        help="write diagnostics (JSON lines) here instead of stderr")
+    parser.add_argument("--json-errors", action="store_true", default=None,
+                        help="end stderr with one JSON trailer for the error that decided the "
+                             "exit status")
+    parser.add_argument("--backend", default="auto", choices=BACKENDS,
+                        help="auto (default): sys.monitoring on 3.12+, else sys.settrace")
+    parser.add_argument("--include", action="append", default=[], metavar="GLOB",
+                        help="also trace files matching GLOB (repeatable)")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="do not trace files matching GLOB (repeatable)")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {recorder.__version__}")
+    return parser
+
+
+@dataclass
+class Invocation:
+    """A parsed command line."""
+
+    options: argparse.Namespace
+    script: str
+    script_args: list[str]
+
+
+def split_argv(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split ``argv`` into the recorder's options and ``[SCRIPT, ARGS...]``.
+
+    Options end at the first word that is not an option (or at ``--``): everything after the
+    script belongs to the script, even words that look like our options.
+    """
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            return list(argv[:i]), list(argv[i + 1:])
+        if not arg.startswith("-") or arg == "-":
+            break
+        i += 2 if arg in _VALUE_OPTIONS else 1
+    return list(argv[:i]), list(argv[i:])
+
+
+def parse(argv: Sequence[str]) -> Invocation:
+    """Parse the command line; mistakes are :class:`UsageError`."""
+    own, rest = split_argv(argv)
+    options = build_parser().parse_args(own)
+    if not rest:
+        raise usage(ErrorCode.INVALID_ARGUMENT, "no script given",
+                    hint="python -m recorder [OPTIONS] SCRIPT [ARGS...]")
+    return Invocation(options, rest[0], rest[1:])
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    if "--json-errors" in split_argv(argv)[0]:
+        return True
+    try:
+        return parse_bool("CODETRACER_JSON_ERRORS", os.environ.get("CODETRACER_JSON_ERRORS", "0"))
+    except UsageError:
+        return False
+
+
+def _policy_for(options: argparse.Namespace) -> RecorderPolicy:
+    return configure_policy(
+        on_recorder_error=options.on_recorder_error, require_trace=options.require_trace,
+        keep_partial_trace=options.keep_partial_trace, log_level=options.log_level,
+        log_file=options.log_file, json_errors=options.json_errors)
+
+
+def _verdict(
+    end: ScriptEnd, outcome: Outcome | None, start_failure: RecorderError | None,
+    policy: RecorderPolicy,
+) -> tuple[int, RecorderError | None]:
+    """The exit status and the error to report, as the README's policy table says."""
+    failure = start_failure or (outcome.failure if outcome else None)
+    if end.label == "recorder-error" and isinstance(end.exception, RecorderError):
+        return int(end.exception.kind.exit_code), end.exception
+    if failure is not None and policy.on_recorder_error is OnRecorderError.ABORT:
+        return int(failure.kind.exit_code), failure
+    if policy.require_trace and not (outcome is not None and outcome.complete):
+        if failure is not None:
+            return int(failure.kind.exit_code), failure
+        return int(ExitCode.USAGE), usage(
+            ErrorCode.TRACE_MISSING, "--require-trace was given but no trace was recorded")
+    if end.label == "exception" and policy.json_errors and end.exception is not None:
+        return end.status, target(ErrorCode.TARGET_RAISED, f"the script raised "
+                                  f"{type(end.exception).__name__}",
+                                  exception=type(end.exception).__name__)
+    if end.interrupted and policy.json_errors:
+        return end.status, target(ErrorCode.INTERRUPTED, "the script was interrupted (SIGINT)")
+    return end.status, None
+
+
+def run(invocation: Invocation, policy: RecorderPolicy) -> int:
+    """Record the script; returns the exit status (raises KeyboardInterrupt after Ctrl-C)."""
+    path = os.path.abspath(invocation.script)
+    _, source = load_script(path)
+    session: TraceSession | None = TraceSession(
+        invocation.options.trace_dir, policy=policy, backend=invocation.options.backend,
+        format=invocation.options.format, program=path, args=invocation.script_args,
+        include=invocation.options.include, exclude=invocation.options.exclude)
+    namespace = prepare_main(path, [invocation.script, *invocation.script_args])
+    compiled = compile_script(path, source)
+    if isinstance(compiled, ScriptEnd):
+        return _finish(compiled, None, None, policy)
+    start_failure: RecorderError | None = None
+    try:
+        session.start()  # type: ignore[union-attr]
+    except RecorderError as err:
+        if err.kind is ErrorKind.USAGE or policy.on_recorder_error is OnRecorderError.ABORT:
+            raise
+        logs.log_error(err, level=30)
+        start_failure, session = err, None
+
+    def is_ours(exc: BaseException) -> bool:
+        return session is not None and exc is session.failure
+
+    end = run_code(compiled, namespace, is_ours)
+    outcome: Outcome | None = None
+    if session is not None:
+        try:
+            outcome = session.stop(exit_code=end.status, label=end.label)
+        except KeyboardInterrupt as exc:  # a Ctrl-C deferred while the trace was published
+            outcome = session.outcome
+            if not end.interrupted:
+                end = ScriptEnd(130, "interrupted", exc)
+    return _finish(end, outcome, start_failure, policy)
+
+
+def _finish(
+    end: ScriptEnd, outcome: Outcome | None, start_failure: RecorderError | None,
+    policy: RecorderPolicy,
+) -> int:
+    status, report = _verdict(end, outcome, start_failure, policy)
+    if end.interrupted and end.exception is not None:
+        print_exception(end.exception, None)
+    if report is not None and (report.kind is not ErrorKind.TARGET or policy.json_errors):
+        logs.report_failure(report, policy)
+    if end.interrupted:
+        raise KeyboardInterrupt
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    After Ctrl-C in the script this raises ``KeyboardInterrupt`` once the trace is finalised, so
+    the interpreter ends as it would after Ctrl-C (see :func:`console_main`).
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    early = RecorderPolicy(json_errors=_wants_json(args))
+    try:
+        invocation = parse(args)
+        policy = _policy_for(invocation.options)
+        logs.configure_logging(policy)
+    except RecorderError as err:
+        logs.report_failure(err, early)
+        return int(err.kind.exit_code)
+    try:
+        return run(invocation, policy)
+    except RecorderError as err:
+        logs.report_failure(err, policy)
+        return int(err.kind.exit_code)
+
+
+def console_main() -> int:
+    """The ``recorder`` console script and ``python -m recorder``: end like Python after Ctrl-C."""
+    try:
+        return main()
+    except KeyboardInterrupt:
+        # The traceback was printed already; let the interpreter end by SIGINT, as after Ctrl-C.
+        sys.excepthook = lambda *_: None
+        raise

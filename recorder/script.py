@@ -1,0 +1,127 @@
+"""Run a script as ``python SCRIPT ARGS...`` would: as ``__main__``, with its own argv and path.
+
+The script sees ``sys.argv == [SCRIPT, *ARGS]``, ``__name__ == "__main__"``, ``sys.path[0]`` set to
+its directory, and a fresh ``__main__`` module. How it ended is returned as a :class:`ScriptEnd`
+instead of propagating, so the caller can finish the trace before the process ends: a normal end
+is status 0, ``sys.exit(n)`` is ``n`` (a non-integer code is printed to stderr and gives 1, as
+Python does), ``KeyboardInterrupt`` is reported as interrupted, and any other uncaught exception is
+status 20 (Target), its traceback printed through ``sys.excepthook`` as Python would, starting
+at the script's own frames.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import CodeType, TracebackType
+
+from recorder.errors import ErrorCode, ExitCode, usage
+
+
+@dataclass
+class ScriptEnd:
+    """How the script ended."""
+
+    status: int
+    label: str
+    exception: BaseException | None = None
+
+    @property
+    def interrupted(self) -> bool:
+        return isinstance(self.exception, KeyboardInterrupt)
+
+
+def load_script(path: str) -> tuple[str, bytes]:
+    """Read the script's source; a missing or unreadable script is a usage error."""
+    try:
+        with open(path, "rb") as handle:
+            return path, handle.read()
+    except OSError as exc:
+        raise usage(
+            ErrorCode.SCRIPT_NOT_FOUND, f"cannot read the script {path!r}: {exc.strerror}",
+            path=path) from exc
+
+
+def _own_frames(tb: TracebackType | None, code: CodeType) -> TracebackType | None:
+    """The traceback from the script's module frame on (the recorder's frames left out)."""
+    cursor = tb
+    while cursor is not None and cursor.tb_frame.f_code is not code:
+        cursor = cursor.tb_next
+    return cursor if cursor is not None else tb
+
+
+def print_exception(exc: BaseException, code: CodeType | None) -> None:
+    """Report an uncaught exception through ``sys.excepthook``, as the interpreter does."""
+    tb = _own_frames(exc.__traceback__, code) if code is not None else exc.__traceback__
+    sys.stderr.flush()
+    sys.excepthook(type(exc), exc, tb)
+
+
+def _exit_status(exc: SystemExit) -> int:
+    code = exc.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write(f"{code}\n")
+    return 1
+
+
+def prepare_main(path: str, argv: list[str]) -> dict[str, object]:
+    """Install a fresh ``__main__`` module, argv and path entry for the script; its globals."""
+    module = types.ModuleType("__main__")
+    module.__file__ = path
+    module.__dict__.update({"__cached__": None, "__builtins__": __builtins__,
+                            "__loader__": None, "__package__": None, "__spec__": None})
+    sys.modules["__main__"] = module
+    sys.argv[:] = [path if not argv else argv[0], *argv[1:]]
+    script_dir = path.rsplit("/", 1)[0] if "/" in path else "."
+    if sys.path:
+        sys.path[0] = script_dir
+    else:
+        sys.path.append(script_dir)
+    return module.__dict__
+
+
+def compile_script(path: str, source: bytes) -> CodeType | ScriptEnd:
+    """Compile the script; a syntax error is reported as Python would and ends it (status 20)."""
+    try:
+        return compile(source, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        print_exception(exc, None)
+        return ScriptEnd(int(ExitCode.TARGET), "exception", exc)
+
+
+def join_threads() -> None:
+    """Wait for the script's non-daemon threads, as interpreter shutdown does."""
+    current = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is not current and not thread.daemon and thread.is_alive():
+            thread.join()
+
+
+def run_code(
+    code: CodeType, namespace: dict[str, object], is_ours: Callable[[BaseException], bool]
+) -> ScriptEnd:
+    """Execute the compiled script and say how it ended; never raises.
+
+    ``is_ours`` recognises the classified error that the ``abort`` policy raised into the
+    program: it ends the script with label ``recorder-error`` and no traceback (the caller
+    reports it with its code).
+    """
+    try:
+        exec(code, namespace)
+        join_threads()
+    except SystemExit as exc:
+        return ScriptEnd(_exit_status(exc), "exit", None)
+    except KeyboardInterrupt as exc:
+        return ScriptEnd(130, "interrupted", exc)
+    except BaseException as exc:  # noqa: REC005 - the program's own failure, reported here
+        if is_ours(exc):
+            return ScriptEnd(int(ExitCode.INTERNAL), "recorder-error", exc)
+        print_exception(exc, code)
+        return ScriptEnd(int(ExitCode.TARGET), "exception", exc)
+    return ScriptEnd(0, "exit", None)
