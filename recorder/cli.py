@@ -43,8 +43,9 @@ from recorder.script import (
     prepare_main,
     print_exception,
     run_code,
+    trim_traceback,
 )
-from recorder.session import Outcome, TraceSession
+from recorder.session import Outcome, TraceSession, activate, deactivate
 
 DESCRIPTION = """\
 Record a Python program's execution as a CodeTracer trace directory
@@ -88,23 +89,23 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trace-dir", default="trace-out", metavar="DIR",
                         help="where the trace directory goes (default: ./trace-out)")
-    parser.add_argument("--format", default="json", choices=SUPPORTED_FORMATS,
+    parser.add_argument("--format", default="json", metavar="{" + ",".join(SUPPORTED_FORMATS) + "}",
                         help="trace format (default: json)")
-    parser.add_argument("--on-recorder-error", choices=[m.value for m in OnRecorderError],
+    parser.add_argument("--on-recorder-error", metavar="{abort,disable}",
                         help="abort (default): stop the program with the classified error; "
                              "disable: detach tracing, log a warning and let the program run on")
     parser.add_argument("--require-trace", action="store_true", default=None,
                         help="fail when no complete trace was written")
     parser.add_argument("--keep-partial-trace", action="store_true", default=None,
                         help="on failure, publish the trace as far as it got, marked partial")
-    parser.add_argument("--log-level", choices=LOG_LEVELS, type=str.lower,
+    parser.add_argument("--log-level", metavar="{" + ",".join(LOG_LEVELS) + "}",
                         help="diagnostics level (default: warning)")
     parser.add_argument("--log-file", metavar="PATH",
                         help="write diagnostics (JSON lines) here instead of stderr")
     parser.add_argument("--json-errors", action="store_true", default=None,
                         help="end stderr with one JSON trailer for the error that decided the "
                              "exit status")
-    parser.add_argument("--backend", default="auto", choices=BACKENDS,
+    parser.add_argument("--backend", default="auto", metavar="{" + ",".join(BACKENDS) + "}",
                         help="auto (default): sys.monitoring on 3.12+, else sys.settrace")
     parser.add_argument("--include", action="append", default=[], metavar="GLOB",
                         help="also trace files matching GLOB (repeatable)")
@@ -215,15 +216,21 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
     def is_ours(exc: BaseException) -> bool:
         return session is not None and exc is session.failure
 
-    end = run_code(compiled, namespace, is_ours)
+    try:
+        if session is not None:
+            activate(session)
+        end = run_code(compiled, namespace, is_ours)
+    except RecorderError as err:  # the abort policy fired in our own code around the script
+        end = ScriptEnd(int(err.kind.exit_code), "recorder-error", err)
     outcome: Outcome | None = None
     if session is not None:
+        deactivate(session)
         try:
             outcome = session.stop(exit_code=end.status, label=end.label)
         except KeyboardInterrupt as exc:  # a Ctrl-C deferred while the trace was published
             outcome = session.outcome
             if not end.interrupted:
-                end = ScriptEnd(130, "interrupted", exc)
+                end = ScriptEnd(130, "interrupted", trim_traceback(exc, None))
     return _finish(end, outcome, start_failure, policy)
 
 
@@ -233,7 +240,7 @@ def _finish(
 ) -> int:
     status, report = _verdict(end, outcome, start_failure, policy)
     if end.interrupted and end.exception is not None:
-        print_exception(end.exception, None)
+        print_exception(end.exception)
     if report is not None and (report.kind is not ErrorKind.TARGET or policy.json_errors):
         logs.report_failure(report, policy)
     if end.interrupted:

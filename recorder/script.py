@@ -53,11 +53,20 @@ def _own_frames(tb: TracebackType | None, code: CodeType) -> TracebackType | Non
     return cursor if cursor is not None else tb
 
 
-def print_exception(exc: BaseException, code: CodeType | None) -> None:
+def trim_traceback(exc: BaseException, code: CodeType | None) -> BaseException:
+    """Cut the recorder's frames off ``exc``'s traceback: it starts at the script's frame ``code``.
+
+    With ``code=None`` (a syntax error in the script, a Ctrl-C deferred past the script's end)
+    there are no frames of the script to show, and the traceback is dropped.
+    """
+    exc.__traceback__ = _own_frames(exc.__traceback__, code) if code is not None else None
+    return exc
+
+
+def print_exception(exc: BaseException) -> None:
     """Report an uncaught exception through ``sys.excepthook``, as the interpreter does."""
-    tb = _own_frames(exc.__traceback__, code) if code is not None else exc.__traceback__
     sys.stderr.flush()
-    sys.excepthook(type(exc), exc, tb)
+    sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
 def _exit_status(exc: SystemExit) -> int:
@@ -91,7 +100,7 @@ def compile_script(path: str, source: bytes) -> CodeType | ScriptEnd:
     try:
         return compile(source, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
-        print_exception(exc, None)
+        print_exception(trim_traceback(exc, None))
         return ScriptEnd(int(ExitCode.TARGET), "exception", exc)
 
 
@@ -118,10 +127,10 @@ def run_code(
     except SystemExit as exc:
         return ScriptEnd(_exit_status(exc), "exit", None)
     except KeyboardInterrupt as exc:
-        return ScriptEnd(130, "interrupted", exc)
+        return ScriptEnd(130, "interrupted", trim_traceback(exc, code))
     except BaseException as exc:  # noqa: REC005 - the program's own failure, reported here
         if is_ours(exc):
             return ScriptEnd(int(ExitCode.INTERNAL), "recorder-error", exc)
-        print_exception(exc, code)
+        print_exception(trim_traceback(exc, code))
         return ScriptEnd(int(ExitCode.TARGET), "exception", exc)
     return ScriptEnd(0, "exit", None)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import platform
 import sys
 import threading
 import uuid
@@ -112,6 +111,10 @@ class TraceSession:
                 filters=CodeFilter(include=self.include, exclude=self.exclude),
                 on_failure=self._containment.handle, metrics=self.metrics)
             self._recording.start()
+            self.state = "tracing"
+            logs.get_logger().info(
+                "tracing started", extra={"context": {"trace_dir": str(self.trace_dir),
+                                                      "backend": self.backend}})
         except Exception as exc:
             err = classify(exc, "start")
             self._abandon()
@@ -119,10 +122,6 @@ class TraceSession:
             self.outcome = Outcome(published=False, partial=False, failure=err)
             logs.set_trace_id(None)
             raise err from (None if err is exc else exc)
-        self.state = "tracing"
-        logs.get_logger().info(
-            "tracing started", extra={"context": {"trace_dir": str(self.trace_dir),
-                                                  "backend": self.backend}})
 
     def flush(self) -> None:
         """Push buffered events to disk; a failure is handled by the policy."""
@@ -176,9 +175,12 @@ class TraceSession:
     def _finish(self, exit_code: int | None, label: str | None) -> Outcome:
         try:
             seams.hit("stop")
-            self._detach_hooks()
         except Exception as exc:
             self._contain(exc, "stop")
+        try:
+            self._detach_hooks()
+        except Exception as exc:
+            self._contain(exc, "detach")
         if self.state == "tracing":
             self.metrics.detached("stop")
         self.state = "stopped"
@@ -216,12 +218,8 @@ class TraceSession:
             "schema_version": TRACE_SCHEMA_VERSION,
             "policy_hash": self.policy.digest(),
             "policy": self.policy.to_json(),
-            "backend": self.backend,
-            "python": {"version": platform.python_version(),
-                       "implementation": sys.implementation.name},
             "run_id": logs.RUN_ID,
             "trace_id": self.trace_id,
-            "metrics": self.metrics.snapshot(),
             "partial": failure is not None,
             "partial_reason": failure.code.value if failure is not None else None,
         }
@@ -231,6 +229,28 @@ class TraceSession:
 
 _active_lock = threading.Lock()
 _active: TraceSession | None = None
+
+
+def activate(session: TraceSession) -> None:
+    """Make ``session`` the active one, as if :func:`start` had started it (the CLI's session).
+
+    The traced script then sees ``recorder.is_tracing()`` and gets ``ERR_ALREADY_TRACING`` from a
+    second ``recorder.start()``.
+    """
+    global _active
+    with _active_lock:
+        if _active is not None:
+            raise usage(ErrorCode.ALREADY_TRACING, "a trace session is already active",
+                        trace_dir=str(_active.trace_dir))
+        _active = session
+
+
+def deactivate(session: TraceSession) -> None:
+    """Forget ``session`` if it is the active one."""
+    global _active
+    with _active_lock:
+        if _active is session:
+            _active = None
 
 
 def _as_policy(policy: RecorderPolicy | Mapping[str, object] | None) -> RecorderPolicy:
