@@ -17,6 +17,7 @@ consistent. Lifecycle steps are fault points (``seams``: start, flush, detach, s
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 import threading
@@ -289,6 +290,7 @@ def start(
         except RecorderError as err:
             if resolved.on_recorder_error is OnRecorderError.ABORT or err.kind.exit_code == 2:
                 raise
+            logs.log_error(err, logging.WARNING)
             return session
         _active = session
         return session
