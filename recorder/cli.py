@@ -244,7 +244,7 @@ def _finish(
     if report is not None and (report.kind is not ErrorKind.TARGET or policy.json_errors):
         logs.report_failure(report, policy)
     if end.interrupted:
-        raise KeyboardInterrupt
+        raise KeyboardInterrupt  # noqa: REC003 - end as Python does after Ctrl-C
     return status
 
 
@@ -277,4 +277,4 @@ def console_main() -> int:
     except KeyboardInterrupt:
         # The traceback was printed already; let the interpreter end by SIGINT, as after Ctrl-C.
         sys.excepthook = lambda *_: None
-        raise
+        raise  # noqa: REC004 - the interpreter turns it into death by SIGINT

@@ -1,0 +1,294 @@
+"""One iterative pass over an ``ast`` tree: record bindings, collect the nodes rules look at.
+
+The walk is iterative (an explicit stack of ``(node, context)``) so that deeply nested
+expressions cannot exhaust Python's recursion limit.  Each node carries an immutable
+:class:`Context` (its scope, enclosing function, enclosing handlers, ``TYPE_CHECKING`` flag);
+children share their parent's context unless the node opens a scope or a handler.  Rules are
+evaluated afterwards by :mod:`lint_rules.ast_rules`, once every binding is known.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from lint_rules import semantics
+from lint_rules.scopes import Binding, Scope, dotted, resolve_import
+
+
+@dataclass(eq=False)
+class FunctionInfo:
+    """The nearest enclosing ``def``/``lambda`` (``name`` is None for a lambda)."""
+
+    name: str | None
+    abstract: bool
+
+
+@dataclass(eq=False)
+class HandlerInfo:
+    """An ``except`` clause and what its body (same function) contains, for REC005."""
+
+    node: ast.ExceptHandler
+    scope: Scope
+    has_raise: bool = False
+    calls: list[tuple[ast.Call, Scope]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    scope: Scope
+    qualname: str
+    function: FunctionInfo | None = None
+    # Enclosing handlers inside the current function, innermost last.
+    handlers: tuple[HandlerInfo, ...] = ()
+    guarded: bool = False
+    type_checking: bool = False
+
+
+@dataclass
+class Collected:
+    """What the rules need: interesting nodes with their context, plus every handler."""
+
+    calls: list[tuple[ast.Call, Context]] = field(default_factory=list)
+    raises: list[tuple[ast.Raise, Context]] = field(default_factory=list)
+    asserts: list[tuple[ast.Assert, Context]] = field(default_factory=list)
+    handlers: list[tuple[HandlerInfo, Context]] = field(default_factory=list)
+    stdout_refs: list[tuple[ast.expr, Context]] = field(default_factory=list)
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+class Collector:
+    """Walks one module; see the module docstring."""
+
+    def __init__(self, module: str, package: str, guard_functions: tuple[str, ...]) -> None:
+        self.package = package
+        self.guards = frozenset(guard_functions)
+        self.out = Collected()
+        self.module_scope = Scope("module", None)
+        self._root = Context(self.module_scope, module)
+        self._stack: list[tuple[ast.AST, Context]] = []
+        self._dispatch: dict[type[ast.AST], Callable[[Any, Context], bool]] = {
+            ast.FunctionDef: self._function,
+            ast.AsyncFunctionDef: self._function,
+            ast.Lambda: self._lambda,
+            ast.ClassDef: self._class,
+            ast.ListComp: self._comprehension,
+            ast.SetComp: self._comprehension,
+            ast.GeneratorExp: self._comprehension,
+            ast.DictComp: self._comprehension,
+            ast.Name: self._name,
+            ast.NamedExpr: self._walrus,
+            ast.Import: self._import,
+            ast.ImportFrom: self._import_from,
+            ast.Global: self._global,
+            ast.Nonlocal: self._nonlocal,
+            ast.ExceptHandler: self._handler,
+            ast.If: self._if,
+            ast.Raise: self._raise,
+            ast.Call: self._call,
+            ast.Assert: self._assert,
+            ast.Attribute: self._attribute,
+            ast.MatchAs: self._match_name,
+            ast.MatchStar: self._match_name,
+            ast.MatchMapping: self._match_mapping,
+        }
+
+    def run(self, tree: ast.Module) -> Collected:
+        stack = self._stack
+        stack.append((tree, self._root))
+        dispatch = self._dispatch
+        while stack:
+            node, ctx = stack.pop()
+            handler = dispatch.get(type(node))
+            if handler is None or handler(node, ctx):
+                self._children(node, ctx)
+        return self.out
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _push(self, nodes: list[ast.AST], ctx: Context) -> None:
+        # Reversed so that source order is preserved (``global`` before the assignments).
+        self._stack.extend((n, ctx) for n in reversed(nodes))
+
+    def _children(self, node: ast.AST, ctx: Context) -> None:
+        self._push(list(ast.iter_child_nodes(node)), ctx)
+
+    def _push_exprs(self, nodes: list[ast.expr | None], ctx: Context) -> None:
+        self._push([n for n in nodes if n is not None], ctx)
+
+    @staticmethod
+    def _bind(scope: Scope, name: str, kind: str = "other", node: ast.AST | None = None) -> None:
+        scope.bind(name, Binding(kind, scope, node=node))  # type: ignore[arg-type]
+
+    def _arguments(self, args: ast.arguments, ctx: Context, scope: Scope) -> None:
+        """Defaults and annotations run in the enclosing scope; parameters bind in ``scope``."""
+        every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+        every += [a for a in (args.vararg, args.kwarg) if a is not None]
+        for arg in every:
+            self._bind(scope, arg.arg)
+        self._push_exprs([*args.defaults, *args.kw_defaults], ctx)
+        self._push_exprs([a.annotation for a in every], ctx)
+
+    # -- scopes --------------------------------------------------------------------------
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> bool:
+        self._bind(ctx.scope, node.name)
+        scope = Scope("function", ctx.scope)
+        qualname = f"{ctx.qualname}.{node.name}"
+        abstract = any(semantics.is_abstract_decorator(dotted(d)) for d in node.decorator_list)
+        inner = replace(
+            ctx,
+            scope=scope,
+            qualname=qualname,
+            function=FunctionInfo(node.name, abstract),
+            handlers=(),
+            guarded=ctx.guarded or qualname in self.guards,
+        )
+        self._push(list(node.body), inner)
+        self._arguments(node.args, ctx, scope)
+        self._push_exprs([*node.decorator_list, node.returns], ctx)
+        return False
+
+    def _lambda(self, node: ast.Lambda, ctx: Context) -> bool:
+        scope = Scope("function", ctx.scope)
+        inner = replace(
+            ctx,
+            scope=scope,
+            qualname=f"{ctx.qualname}.<lambda>",
+            function=FunctionInfo(None, False),
+            handlers=(),
+        )
+        self._push([node.body], inner)
+        self._arguments(node.args, ctx, scope)
+        return False
+
+    def _class(self, node: ast.ClassDef, ctx: Context) -> bool:
+        self._bind(ctx.scope, node.name, "class", node)
+        scope = Scope("class", ctx.scope)
+        qualname = f"{ctx.qualname}.{node.name}"
+        self._push(list(node.body), replace(ctx, scope=scope, qualname=qualname))
+        self._push_exprs([*node.decorator_list, *node.bases], ctx)
+        self._push([k.value for k in node.keywords], ctx)
+        return False
+
+    def _comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, ctx: Context
+    ) -> bool:
+        scope = Scope("comprehension", ctx.scope)
+        inner = replace(ctx, scope=scope)
+        parts: list[ast.AST] = []
+        for index, generator in enumerate(node.generators):
+            parts.append(generator.target)
+            if index:
+                parts.append(generator.iter)
+            parts.extend(generator.ifs)
+        if isinstance(node, ast.DictComp):
+            parts += [node.key, node.value]
+        else:
+            parts.append(node.elt)
+        self._push(parts, inner)
+        # The first iterable is evaluated in the enclosing scope.
+        self._push([node.generators[0].iter], ctx)
+        return False
+
+    # -- bindings ---------------------------------------------------------------------------
+
+    def _name(self, node: ast.Name, ctx: Context) -> bool:
+        if isinstance(node.ctx, ast.Store):
+            self._bind(ctx.scope, node.id)
+        elif node.id == "__stdout__" and not ctx.type_checking:
+            self.out.stdout_refs.append((node, ctx))
+        return False
+
+    def _walrus(self, node: ast.NamedExpr, ctx: Context) -> bool:
+        scope = ctx.scope
+        while scope.kind == "comprehension" and scope.parent is not None:
+            scope = scope.parent
+        self._bind(scope, node.target.id)
+        self._push([node.value], ctx)
+        return False
+
+    def _import(self, node: ast.Import, ctx: Context) -> bool:
+        for alias in node.names:
+            if alias.asname:
+                name, qualified = alias.asname, alias.name
+            else:
+                name = qualified = alias.name.partition(".")[0]
+            ctx.scope.bind(name, Binding("import", ctx.scope, qualified=qualified))
+        return False
+
+    def _import_from(self, node: ast.ImportFrom, ctx: Context) -> bool:
+        module = resolve_import(node.module, node.level, self.package)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            qualified = f"{module}.{alias.name}" if module else alias.name
+            binding = Binding("import", ctx.scope, qualified=qualified)
+            ctx.scope.bind(alias.asname or alias.name, binding)
+        return False
+
+    def _global(self, node: ast.Global, ctx: Context) -> bool:
+        ctx.scope.global_names.update(node.names)
+        return False
+
+    def _nonlocal(self, node: ast.Nonlocal, ctx: Context) -> bool:
+        ctx.scope.nonlocal_names.update(node.names)
+        return False
+
+    def _match_name(self, node: ast.MatchAs | ast.MatchStar, ctx: Context) -> bool:
+        if node.name:
+            self._bind(ctx.scope, node.name)
+        return True
+
+    def _match_mapping(self, node: ast.MatchMapping, ctx: Context) -> bool:
+        if node.rest:
+            self._bind(ctx.scope, node.rest)
+        return True
+
+    # -- interesting nodes ----------------------------------------------------------------
+
+    def _handler(self, node: ast.ExceptHandler, ctx: Context) -> bool:
+        info = HandlerInfo(node, ctx.scope)
+        if node.name:
+            self._bind(ctx.scope, node.name, "except", node)
+        if not ctx.type_checking:
+            self.out.handlers.append((info, ctx))
+        self._push(list(node.body), replace(ctx, handlers=(*ctx.handlers, info)))
+        self._push_exprs([node.type], ctx)
+        return False
+
+    def _if(self, node: ast.If, ctx: Context) -> bool:
+        if not semantics.is_type_checking(dotted(node.test)):
+            return True
+        self._push(list(node.orelse), ctx)
+        self._push(list(node.body), replace(ctx, type_checking=True))
+        self._push([node.test], ctx)
+        return False
+
+    def _raise(self, node: ast.Raise, ctx: Context) -> bool:
+        for handler in ctx.handlers:
+            handler.has_raise = True
+        if not ctx.type_checking:
+            self.out.raises.append((node, ctx))
+        return True
+
+    def _call(self, node: ast.Call, ctx: Context) -> bool:
+        for handler in ctx.handlers:
+            handler.calls.append((node, ctx.scope))
+        if not ctx.type_checking:
+            self.out.calls.append((node, ctx))
+        return True
+
+    def _assert(self, node: ast.Assert, ctx: Context) -> bool:
+        if not ctx.type_checking:
+            self.out.asserts.append((node, ctx))
+        return True
+
+    def _attribute(self, node: ast.Attribute, ctx: Context) -> bool:
+        if node.attr == "__stdout__" and not ctx.type_checking:
+            self.out.stdout_refs.append((node, ctx))
+        return True

@@ -1,0 +1,95 @@
+"""The fast engine: ``check_source`` on the standard library's ``ast`` (no libcst).
+
+This is what the flake8 plugin and ``python -m lint_rules check`` run.  One parse, one
+iterative pass (:mod:`lint_rules.ast_collect`), then the rule checks (:mod:`lint_rules.ast_rules`)
+on the few collected nodes.  A file that does not parse yields one REC000 finding.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import warnings
+from collections.abc import Iterable, Iterator
+
+from lint_rules import config as cfgmod
+from lint_rules.ast_collect import Collector
+from lint_rules.ast_rules import (
+    Classifier,
+    FileRole,
+    Hit,
+    check_asserts,
+    check_calls,
+    check_handlers,
+    check_raises,
+    check_stdout_refs,
+)
+from lint_rules.catalog import BY_CODE
+from lint_rules.config import LintConfig
+from lint_rules.findings import Finding
+from lint_rules.noqa import suppressed
+
+
+def file_role(path: str, config: LintConfig) -> tuple[FileRole, str, str]:
+    """The file's role plus its module and package names."""
+    module = cfgmod.module_name_for(path, cfgmod.config_root(config))
+    role = FileRole(
+        is_facade=cfgmod.module_matches(module, config.facade_modules),
+        is_output=cfgmod.module_matches(module, config.output_modules),
+        is_entry=cfgmod.module_matches(module, config.entry_modules),
+        is_test=cfgmod.is_test_path(path, config),
+    )
+    return role, module, cfgmod.package_of(module, path)
+
+
+def hits_for_tree(tree: ast.Module, path: str, config: LintConfig) -> Iterator[Hit]:
+    """Every rule hit in ``tree`` before noqa and select/ignore filtering."""
+    role, module, package = file_role(path, config)
+    collected = Collector(module, package, config.guard_functions).run(tree)
+    classifier = Classifier(config.facade_modules)
+    yield from itertools.chain(
+        check_calls(collected, role, classifier),
+        check_asserts(collected, role),
+        check_raises(collected, role, classifier),
+        check_handlers(collected, classifier),
+        check_stdout_refs(collected, role),
+    )
+
+
+def findings_from_hits(
+    hits: Iterable[Hit], path: str, lines: list[str], config: LintConfig
+) -> list[Finding]:
+    """Apply select/ignore and noqa, format messages, deduplicate and sort."""
+    seen: set[Finding] = set()
+    for node, code, detail in hits:
+        line = getattr(node, "lineno", 1)
+        col = getattr(node, "col_offset", 0)
+        if not config.enabled(code) or suppressed(lines, line, code):
+            continue
+        seen.add(Finding(path, line, col, code, BY_CODE[code].format(detail)))
+    return sorted(seen)
+
+
+def parse(source: str, path: str) -> ast.Module | Finding:
+    """The tree, or the REC000 finding explaining why there is none."""
+    try:
+        with warnings.catch_warnings():
+            # Invalid escape sequences and the like are not our business.
+            warnings.simplefilter("ignore")
+            return ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        line, col = exc.lineno or 1, max((exc.offset or 1) - 1, 0)
+        detail = f"{type(exc).__name__}: {exc.msg}"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        # ValueError: NUL bytes; RecursionError/MemoryError: absurd nesting in the parser.
+        line, col, detail = 1, 0, f"{type(exc).__name__}: {exc}"
+    return Finding(path, line, col, "REC000", BY_CODE["REC000"].format(detail))
+
+
+def check_source(source: str, path: str, config: LintConfig) -> list[Finding]:
+    """All findings for one file's text, sorted."""
+    parsed = parse(source, path)
+    if isinstance(parsed, Finding):
+        return [parsed] if config.enabled("REC000") else []
+    lines = source.splitlines()
+    return findings_from_hits(hits_for_tree(parsed, path, config), path, lines, config)

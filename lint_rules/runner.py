@@ -1,0 +1,139 @@
+"""Checking many files: discovery, the result cache and a process pool.
+
+Files whose cache entry is valid are answered without parsing; the rest are checked in a
+process pool when there are enough of them to pay for the workers' start-up (a handful of files
+are checked in-process).  Each worker imports only the engine it runs, so ``--engine ast`` never
+imports libcst.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from lint_rules.cache import ResultCache, cache_key
+from lint_rules.catalog import BY_CODE
+from lint_rules.config import LintConfig
+from lint_rules.errors import LintUsageError
+from lint_rules.findings import Finding
+
+ENGINES = {"ast": "lint_rules.ast_engine", "cst": "lint_rules.cst_engine"}
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".venv", "venv", "__pycache__", "build", "dist", "node_modules", ".tox"}
+)
+# Below this many files to check, a pool costs more than it saves.
+POOL_THRESHOLD = 16
+
+CheckSource = Callable[[str, str, LintConfig], list[Finding]]
+
+
+def discover(paths: Iterable[str]) -> list[str]:
+    """Python files named or found under directories (hidden and tool dirs skipped), sorted."""
+    found: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            found.add(raw)
+        elif path.is_dir():
+            for directory, subdirs, files in os.walk(path):
+                subdirs[:] = [d for d in subdirs if d not in SKIP_DIRS and not d.startswith(".")]
+                found.update(
+                    os.path.join(directory, name) for name in files if name.endswith(".py")
+                )
+        else:
+            raise LintUsageError(f"no such file or directory: {raw}")
+    return sorted(found)
+
+
+def load_engine(engine: str) -> CheckSource:
+    """The engine's ``check_source``, imported on demand."""
+    module_name = ENGINES.get(engine)
+    if module_name is None:
+        raise LintUsageError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    module = import_optional(module_name, f"engine {engine!r}")
+    check: CheckSource = module.check_source
+    return check
+
+
+def import_optional(module_name: str, what: str) -> ModuleType:
+    """Import a libcst-backed module, turning a missing dependency into a usage error."""
+    try:
+        return importlib.import_module(module_name)
+    except ImportError as exc:
+        if exc.name == "libcst":
+            hint = "it needs libcst: install lint_rules with the 'lint' extra"
+        else:
+            hint = f"{exc}"
+        raise LintUsageError(f"{what} is not available ({hint})") from exc
+
+
+def decode(content: bytes, path: str) -> str | Finding:
+    """Source text honouring PEP 263 coding cookies, or a REC000 finding."""
+    try:
+        return importlib.util.decode_source(content)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        return Finding(path, 1, 0, "REC000", BY_CODE["REC000"].format(f"cannot decode: {exc}"))
+
+
+def check_file(path: str, content: bytes, engine: str, config: LintConfig) -> list[Finding]:
+    """One file through one engine (also the process-pool worker)."""
+    source = decode(content, path)
+    if isinstance(source, Finding):
+        return [source] if config.enabled("REC000") else []
+    return load_engine(engine)(source, path, config)
+
+
+def _check_one(job: tuple[str, bytes, str, LintConfig]) -> list[Finding]:
+    return check_file(*job)
+
+
+@dataclass
+class RunStats:
+    files: int = 0
+    cached: int = 0
+
+
+def check_paths(
+    files: list[str],
+    engine: str,
+    config_for: Callable[[str], LintConfig],
+    cache: ResultCache,
+    jobs: int,
+) -> tuple[list[Finding], RunStats]:
+    """Findings for every file, sorted by path, line and column."""
+    load_engine(engine)  # fail fast, in this process, if the engine cannot be imported
+    stats = RunStats(files=len(files))
+    findings: list[Finding] = []
+    todo: list[tuple[str, bytes, LintConfig, str]] = []
+    for path in files:
+        try:
+            content = Path(path).read_bytes()
+        except OSError as exc:
+            raise LintUsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        config = config_for(path)
+        key = cache_key(content, path, engine, config.fingerprint())
+        cached = cache.get(key)
+        if cached is None:
+            todo.append((path, content, config, key))
+        else:
+            stats.cached += 1
+            findings.extend(cached)
+    work = [(path, content, engine, config) for path, content, config, _key in todo]
+    for job, result in zip(todo, _run(work, jobs), strict=True):
+        cache.put(job[3], result)
+        findings.extend(result)
+    return sorted(findings), stats
+
+
+def _run(work: list[tuple[str, bytes, str, LintConfig]], jobs: int) -> Iterator[list[Finding]]:
+    if jobs <= 1 or len(work) < POOL_THRESHOLD:
+        yield from map(_check_one, work)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_check_one, work, chunksize=max(1, len(work) // (jobs * 4)))

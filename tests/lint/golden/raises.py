@@ -1,0 +1,101 @@
+# ruff: noqa
+# Golden file: which raises are typed (façade) and which are not.
+import abc
+import json
+
+import recorder.errors
+import recorder.errors as errs
+from recorder import errors
+from recorder.errors import ErrorCode, RecorderError, translate, usage
+from recorder.errors.exceptions import InternalError
+
+
+class Local(RecorderError):
+    pass
+
+
+class Deeper(Local):
+    pass
+
+
+class Foreign(Exception):
+    pass
+
+
+class Mixed(Foreign, errors.TargetError):
+    pass
+
+
+def typed(kind):
+    if kind == 1:
+        raise usage(ErrorCode.INVALID_ARGUMENT, "constructor from the façade")
+    if kind == 2:
+        raise errors.UsageError("module import")
+    if kind == 3:
+        raise errs.EnvironmentError("aliased module")
+    if kind == 4:
+        raise recorder.errors.TargetError("dotted module")
+    if kind == 5:
+        raise Deeper("local class derived from the façade, twice")
+    if kind == 6:
+        raise Mixed("one façade base is enough")
+    if kind == 7:
+        raise InternalError("submodule of the façade")
+    raise kind  # unknown: a parameter
+
+
+def untyped(kind):
+    if kind == 1:
+        raise ValueError("builtin")  # REC003
+    if kind == 2:
+        raise Foreign("local class not derived from the façade")  # REC003
+    if kind == 3:
+        raise json.JSONDecodeError("m", "d", 0)  # REC003
+    try:
+        json.loads(kind)
+    except json.JSONDecodeError as exc:
+        raise KeyError(kind) from exc  # REC003
+    try:
+        json.loads(kind)
+    except OSError as exc:
+        raise translate(exc) from exc
+    try:
+        json.loads(kind)
+    except OSError as exc:
+        raise exc  # REC003
+    try:
+        json.loads(kind)
+    except RecorderError as exc:
+        raise exc
+
+
+class Protocols:
+    def __getattr__(self, name):
+        raise AttributeError(name)
+
+    def __next__(self):
+        raise StopIteration
+
+    async def __anext__(self):
+        raise StopAsyncIteration
+
+    def __getitem__(self, key):
+        if key:
+            raise KeyError(key)
+        raise IndexError(key)
+
+    def __getattribute__(self, name):
+        raise KeyError(name)  # REC003
+
+    def __iter__(self):
+        def helper():
+            raise TypeError("the exemption is for the dunder itself, not nested defs")  # REC003
+
+        return helper
+
+    @abc.abstractmethod
+    def abstract(self):
+        raise NotImplementedError
+
+    def not_abstract(self):
+        raise NotImplementedError  # REC003

@@ -1,0 +1,60 @@
+"""The ``ast`` engine never crashes: arbitrary text in, findings (maybe REC000) out."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lint_rules.ast_engine import check_source
+from lint_rules.catalog import EXAMPLE_CONFIG, RULES, examples
+
+SNIPPETS = [source for rule in RULES for source, _ in examples(rule.valid + rule.invalid)]
+TOKENS = st.sampled_from(
+    [
+        "print",
+        "raise",
+        "assert",
+        "try:",
+        "except",
+        "Exception",
+        ":",
+        "(",
+        ")",
+        "\n",
+        "    ",
+        "def f():",
+        "class C:",
+        "lambda:",
+        "async",
+        "await",
+        "global print",
+        "# noqa",
+        "=",
+        ",",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text(source: str) -> None:
+    findings = check_source(source, "pkg/module.py", EXAMPLE_CONFIG)
+    assert all(f.code.startswith("REC") for f in findings)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(TOKENS, max_size=40).map(" ".join))
+def test_python_looking_token_soup(source: str) -> None:
+    findings = check_source(source, "pkg/module.py", EXAMPLE_CONFIG)
+    codes = {f.code for f in findings}
+    assert codes <= {rule.code for rule in RULES}
+    assert "REC000" not in codes or len(findings) == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(SNIPPETS), min_size=1, max_size=6))
+def test_concatenated_examples_parse_and_are_checked(parts: list[str]) -> None:
+    source = "\n".join(parts) + "\n"
+    findings = check_source(source, "pkg/module.py", EXAMPLE_CONFIG)
+    assert "REC000" not in {f.code for f in findings}
+    assert findings == sorted(findings)
