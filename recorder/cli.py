@@ -11,6 +11,7 @@ finalised and the process ends as Python would after Ctrl-C (killed by SIGINT).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -205,23 +206,27 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
     if isinstance(compiled, ScriptEnd):
         return _finish(compiled, None, None, policy)
     start_failure: RecorderError | None = None
-    try:
-        session.start()  # type: ignore[union-attr]
-    except RecorderError as err:
-        if err.kind is ErrorKind.USAGE or policy.on_recorder_error is OnRecorderError.ABORT:
-            raise
-        logs.log_error(err, level=30)
-        start_failure, session = err, None
 
     def is_ours(exc: BaseException) -> bool:
         return session is not None and exc is session.failure
 
     try:
+        try:
+            session.start()  # type: ignore[union-attr]
+        except RecorderError as err:
+            if err.kind is ErrorKind.USAGE or policy.on_recorder_error is OnRecorderError.ABORT:
+                raise
+            logs.log_error(err, level=logging.WARNING)
+            start_failure, session = err, None
         if session is not None:
             activate(session)
         end = run_code(compiled, namespace, is_ours)
-    except RecorderError as err:  # the abort policy fired in our own code around the script
-        end = ScriptEnd(int(err.kind.exit_code), "recorder-error", err)
+    except KeyboardInterrupt as exc:  # a Ctrl-C deferred while tracing started
+        end = ScriptEnd(130, "interrupted", trim_traceback(exc, None))
+    except RecorderError as err:
+        if session is None or session.state == "new" or session.outcome is not None:
+            raise  # nothing was recorded: a start failure under abort, reported by main
+        end = ScriptEnd(int(err.kind.exit_code), "recorder-error", err)  # abort fired around
     outcome: Outcome | None = None
     if session is not None:
         deactivate(session)

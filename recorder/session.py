@@ -31,7 +31,7 @@ from recorder import logs, seams
 from recorder.errors import ErrorCode, RecorderError, usage
 from recorder.guard import Containment, classify
 from recorder.metrics import RecorderMetrics, get_metrics
-from recorder.output import OutputLayer
+from recorder.output import LayerState, OutputLayer
 from recorder.policy import OnRecorderError, RecorderPolicy, policy_snapshot, resolve_policy
 from recorder.preflight import preflight
 from recorder.recording import Recording
@@ -101,6 +101,10 @@ class TraceSession:
         if self.state != "new":
             raise usage(ErrorCode.ALREADY_TRACING, "this session was already started")
         logs.set_trace_id(self.trace_id)
+        with deferred_signals():
+            self._start()
+
+    def _start(self) -> None:
         try:
             seams.hit("start")
             self.backend = preflight(backend=self.requested_backend, format=self.format,
@@ -148,8 +152,15 @@ class TraceSession:
             return self.outcome
         with deferred_signals():
             self.outcome = self._finish(exit_code, label)
+            self._log_notes()
         logs.set_trace_id(None)
         return self.outcome
+
+    def _log_notes(self) -> None:
+        # Cleanup problems the output layer worked around without failing (e.g. a leftover it
+        # could not remove): worth a warning, never worth failing the run.
+        for note in getattr(self._layer, "notes", ()):
+            logs.get_logger().warning(str(note))
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -195,7 +206,8 @@ class TraceSession:
             except Exception as exc:
                 self._contain(exc, "stop")
         failure = self.failure
-        if failure is not None and self.policy.keep_partial_trace:
+        if (failure is not None and self.policy.keep_partial_trace
+                and self._layer.state is LayerState.STAGING):
             try:
                 self._recording.finish_partial(failure.code.value, self._metadata(failure))
                 self._layer.publish()
