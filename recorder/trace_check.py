@@ -1,0 +1,250 @@
+"""Structural validator for a trace directory: does it follow the rules of the trace format?
+
+``check_trace_dir(path)`` returns a list of problems (empty when the trace is valid); tests and the
+fault-injection harness use it, and ``python -m recorder.trace_check DIR`` prints the problems.
+
+What is checked (docs/trace-format.md): the three files exist and are valid JSON; every event is
+an object with exactly one known key and a payload of the right shape; ``Path``, ``Function``,
+``Type`` and ``VariableName`` ids are declared before use and every id is in range; the trace opens
+with the ``<toplevel>`` header (path 0, function 0, its ``Call``, type 0 = None); calls and returns
+balance and never go below zero; the last event is the toplevel ``Return`` with an ``Int`` exit
+code equal to the metadata's; ``trace_paths.json`` lists the ``Path`` events in order; the
+metadata has the format's fields. A trace whose metadata says ``"partial": true`` is only required
+to be valid, well-declared JSON: its calls need not be balanced and it has no final ``Return``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from recorder.errors import CATALOG, ErrorCode, ExitCode
+
+__all__ = ["check_events", "check_trace_dir", "main"]
+
+_EVENT_NAMES = frozenset(
+    {"Path", "Function", "Type", "VariableName", "Step", "Value", "Call", "Return", "Event"}
+)
+_VALUE_FIELDS: dict[str, tuple[str, ...]] = {
+    "Int": ("i",), "Float": ("f",), "Bool": ("b",), "String": ("text",), "None": (),
+    "Sequence": ("elements", "is_slice"), "Tuple": ("elements",), "Raw": ("r",), "Error": ("msg",),
+}
+_METADATA_FIELDS = ("workdir", "program", "args", "process_exit_status", "recorder")
+_MAX_PROBLEMS = 50
+
+
+def _is_int(value: object) -> bool:
+    return type(value) is int
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.paths: list[str] = []
+        self.functions = 0
+        self.types = 0
+        self.variables = 0
+        self.depth = 0
+        self.index = 0
+
+    def problem(self, message: str) -> None:
+        if len(self.problems) < _MAX_PROBLEMS:
+            self.problems.append(f"event {self.index}: {message}")
+
+    def ref(self, value: object, limit: int, what: str) -> None:
+        if not _is_int(value) or not 0 <= value < limit:  # type: ignore[operator]
+            self.problem(f"{what} {value!r} used before it was declared (have {limit})")
+
+    def record(self, value: Any, depth: int = 0) -> None:
+        if not isinstance(value, dict) or value.get("kind") not in _VALUE_FIELDS:
+            self.problem(f"not a ValueRecord: {str(value)[:80]}")
+            return
+        self.ref(value.get("type_id"), self.types, "type id")
+        for field in _VALUE_FIELDS[value["kind"]]:
+            if field not in value:
+                self.problem(f"{value['kind']} record without {field!r}")
+        if value["kind"] == "None" and value.get("type_id") != 0:
+            self.problem("None record whose type id is not 0")
+        for element in value.get("elements", ()) if depth < 100 else ():
+            self.record(element, depth + 1)
+
+    def event(self, event: Any) -> None:
+        if not isinstance(event, dict) or len(event) != 1:
+            self.problem("an event must be an object with exactly one key")
+            return
+        ((name, body),) = event.items()
+        if name not in _EVENT_NAMES:
+            self.problem(f"unknown event {name!r}")
+            return
+        getattr(self, "ev_" + name)(body)
+
+    def ev_Path(self, body: Any) -> None:
+        if not isinstance(body, str):
+            self.problem("Path payload must be a string")
+        self.paths.append(str(body))
+
+    def ev_Function(self, body: Any) -> None:
+        if not isinstance(body, dict) or not isinstance(body.get("name"), str):
+            self.problem("Function needs path_id, line and name")
+            return
+        self.ref(body.get("path_id"), len(self.paths), "path id")
+        if not _is_int(body.get("line")):
+            self.problem("Function line must be an int")
+        self.functions += 1
+
+    def ev_Type(self, body: Any) -> None:
+        if not isinstance(body, dict) or not _is_int(body.get("kind")) or not isinstance(
+            body.get("lang_type"), str
+        ):
+            self.problem("Type needs kind and lang_type")
+        elif self.types == 0 and (body["kind"], body["lang_type"]) != (30, "None"):
+            self.problem("type id 0 must be None (kind 30)")
+        self.types += 1
+
+    def ev_VariableName(self, body: Any) -> None:
+        if not isinstance(body, str):
+            self.problem("VariableName payload must be a string")
+        self.variables += 1
+
+    def ev_Step(self, body: Any) -> None:
+        if not isinstance(body, dict) or not _is_int(body.get("line")):
+            self.problem("Step needs path_id and line")
+            return
+        self.ref(body.get("path_id"), len(self.paths), "path id")
+
+    def ev_Value(self, body: Any) -> None:
+        if not isinstance(body, dict):
+            self.problem("Value payload must be an object")
+            return
+        self.ref(body.get("variable_id"), self.variables, "variable id")
+        self.record(body.get("value"))
+
+    def ev_Call(self, body: Any) -> None:
+        if not isinstance(body, dict) or not isinstance(body.get("args"), list):
+            self.problem("Call needs function_id and args")
+            return
+        self.ref(body.get("function_id"), self.functions, "function id")
+        for arg in body["args"]:
+            if not isinstance(arg, dict):
+                self.problem("Call argument must be an object")
+                continue
+            self.ref(arg.get("variable_id"), self.variables, "variable id")
+            self.record(arg.get("value"))
+        self.depth += 1
+
+    def ev_Return(self, body: Any) -> None:
+        if not isinstance(body, dict):
+            self.problem("Return payload must be an object")
+            return
+        self.record(body.get("return_value"))
+        self.depth -= 1
+        if self.depth < 0:
+            self.problem("Return without a matching Call")
+            self.depth = 0
+
+    def ev_Event(self, body: Any) -> None:
+        if not isinstance(body, dict) or body.get("kind") not in (0, 1, 2, 3):
+            self.problem("Event needs kind 0-3")
+            return
+        if not isinstance(body.get("content"), str):
+            self.problem("Event content must be a string")
+        try:
+            meta = json.loads(body.get("metadata", ""))
+        except (TypeError, ValueError):
+            self.problem("Event metadata must be a JSON string")
+            return
+        if not isinstance(meta, dict) or "stream" not in meta:
+            self.problem("Event metadata needs a stream")
+
+
+def check_events(events: Any, *, partial: bool = False, exit_code: object = None) -> list[str]:
+    """Problems of a parsed ``trace.json`` (see the module docstring)."""
+    if not isinstance(events, list):
+        return ["trace.json is not a JSON array"]
+    checker = _Checker()
+    header = events[:4]
+    expected = ["Path", "Function", "Call", "Type"]
+    if [next(iter(e), None) if isinstance(e, dict) else None for e in header] != expected:
+        checker.problems.append("trace does not open with Path, Function, Call, Type")
+    elif header[1]["Function"].get("name") != "<toplevel>" or header[2]["Call"].get(
+        "function_id"
+    ) != 0:
+        checker.problems.append("function 0 must be <toplevel> and called first")
+    for checker.index, event in enumerate(events):
+        checker.event(event)
+    if not partial:
+        last = events[-1] if events else None
+        if not (isinstance(last, dict) and "Return" in last):
+            checker.problems.append("trace does not end with the toplevel Return")
+        else:
+            value = last["Return"].get("return_value") if isinstance(last["Return"], dict) else None
+            if not (isinstance(value, dict) and value.get("kind") == "Int"):
+                checker.problems.append("the toplevel Return must carry an Int exit code")
+            elif _is_int(exit_code) and value.get("i") != exit_code:
+                checker.problems.append(
+                    f"exit code {value.get('i')} differs from the metadata's {exit_code}"
+                )
+        if checker.depth != 0:
+            checker.problems.append(f"{checker.depth} Call(s) without a Return at the end")
+    return checker.problems
+
+
+def _load(path: Path, problems: list[str]) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(f"{path.name} is missing")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        problems.append(f"{path.name} is not valid JSON: {exc}")
+    return None
+
+
+def check_trace_dir(directory: str | Path) -> list[str]:
+    """Problems of the trace in ``directory``; an empty list means it is valid."""
+    root = Path(directory)
+    problems: list[str] = []
+    metadata = _load(root / "trace_metadata.json", problems)
+    paths = _load(root / "trace_paths.json", problems)
+    events = _load(root / "trace.json", problems)
+    partial = False
+    exit_code = None
+    if isinstance(metadata, dict):
+        missing = [field for field in _METADATA_FIELDS if field not in metadata]
+        if missing:
+            problems.append(f"trace_metadata.json lacks {', '.join(missing)}")
+        partial = metadata.get("partial") is True
+        status = metadata.get("process_exit_status")
+        if isinstance(status, dict):
+            exit_code = status.get("code")
+    elif metadata is not None:
+        problems.append("trace_metadata.json is not an object")
+    if events is not None:
+        problems.extend(check_events(events, partial=partial, exit_code=exit_code))
+        declared = [e["Path"] for e in events if isinstance(e, dict) and "Path" in e]
+        if paths is not None and paths != declared:
+            problems.append("trace_paths.json does not list the Path events in order")
+    return problems
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m recorder.trace_check DIR...``: print problems, exit non-zero if any."""
+    dirs = list(sys.argv[1:] if argv is None else argv)
+    if not dirs:
+        sys.stderr.write("usage: python -m recorder.trace_check TRACE_DIR...\n")
+        return int(ExitCode.USAGE)
+    failed = False
+    for directory in dirs:
+        problems = check_trace_dir(directory)
+        for problem in problems:
+            sys.stderr.write(f"{directory}: {problem}\n")
+        failed = failed or bool(problems)
+    if failed:
+        return int(CATALOG[ErrorCode.TRACE_INCOMPLETE].kind.exit_code)
+    return int(ExitCode.OK)
+
+
+if __name__ == "__main__":
+    sys.exit(ExitCode(main()))

@@ -1,0 +1,298 @@
+"""Frame observations -> trace events: the one place both backends share.
+
+A backend only translates its interpreter events into five calls: :meth:`FrameRecorder.enter`
+(a frame starts or a generator/coroutine resumes), :meth:`~FrameRecorder.line`,
+:meth:`~FrameRecorder.leave_return`, :meth:`~FrameRecorder.leave_yield` and
+:meth:`~FrameRecorder.leave_unwind`. Everything the trace format says about those events lives here,
+so the two backends cannot drift apart:
+
+* ``enter``: one ``Value`` per argument, a ``Step`` at the definition line, then ``Call`` (rule 4).
+  A resumed generator is entered again, so it starts with a new ``Call`` (rule 6).
+* ``line``: a ``Step``, then one ``Value`` per visible variable (rule 5): the frame's locals, or for
+  namespace frames (module and class bodies) the namespace without dunder names and modules.
+* every way out (return, yield, unwind) writes one ``Return`` (rule 6).
+
+The recorder keeps a shadow stack of the frames whose ``Call`` it wrote. Events for any other frame
+(frames that started before tracing, other threads' frames) are ignored and counted, which keeps
+calls and returns balanced whatever the backend delivers.
+
+Per code object, everything that does not change between calls is computed once (:class:`CodeInfo`).
+"""
+
+from __future__ import annotations
+
+import os
+from types import CodeType, FrameType, ModuleType
+
+from recorder.trace_writer import NONE_VALUE, TraceWriter
+from recorder.tracing.filters import CodeFilter
+from recorder.tracing.valuejson import ValueJson
+
+__all__ = ["CodeInfo", "FrameRecorder"]
+
+_NAMESPACE_FLAGS = 0x0001  # CO_OPTIMIZED: absent for module and class bodies
+_VARARGS, _VARKEYWORDS = 0x0004, 0x0008
+
+
+class CodeInfo:
+    """What the recorder needs to know about one code object, computed once."""
+
+    __slots__ = (
+        "args",
+        "code",
+        "function_id",
+        "line",
+        "module",
+        "name",
+        "namespace",
+        "offset_lines",
+        "opaque",
+        "path_id",
+        "traced",
+    )
+
+    def __init__(self, code: CodeType, traced: bool) -> None:
+        self.code = code  # keeps the code alive, so its id() cannot be reused while cached
+        self.traced = traced
+        self.function_id = -1  # declared at the first Call (module names need the frame)
+        self.path_id = -1
+        self.line = code.co_firstlineno
+        self.name = code.co_qualname
+        self.namespace = not code.co_flags & _NAMESPACE_FLAGS
+        self.module = self.namespace and code.co_name == "<module>"
+        # A class body with fast locals holds inlined comprehensions (3.12+, PEP 709). Its
+        # namespace is only reachable through f_locals, which under 3.12's sys.settrace writes
+        # the hidden comprehension variables back after the callback and breaks the class body.
+        # Such frames get Steps without Values, on both backends so that their traces agree.
+        self.opaque = self.namespace and not self.module and code.co_nlocals > 0
+        self.args: list[tuple[str, int]] = []
+        self.offset_lines: dict[int, int] | None = None  # bytecode offset -> line, on demand
+
+    def line_of(self, offset: int) -> int:
+        """The source line of the instruction at ``offset`` (0 when it has none)."""
+        table = self.offset_lines
+        if table is None:
+            table = self.offset_lines = {}
+            for start, end, line in self.code.co_lines():
+                for off in range(start, end, 2):
+                    table[off] = line or 0
+        return table.get(offset, 0)
+
+
+def _arg_names(code: CodeType) -> tuple[str, ...]:
+    count = code.co_argcount + code.co_kwonlyargcount
+    count += bool(code.co_flags & _VARARGS) + bool(code.co_flags & _VARKEYWORDS)
+    return code.co_varnames[:count]
+
+
+class FrameRecorder:
+    """Writes the events of the traced thread's frames (see the module docstring)."""
+
+    def __init__(self, writer: TraceWriter, values: ValueJson, code_filter: CodeFilter) -> None:
+        self.writer = writer
+        self.values = values
+        self.filter = code_filter
+        self.infos: dict[int, CodeInfo] = {}
+        self.frames: list[FrameType] = []  # shadow stack of recorded frames
+        self._ordinals: list[int] = []  # the Call ordinal of each recorded frame (its frame id)
+        self._locations: list[tuple[int, int]] = []  # (path id, line) of each frame's last Step
+        self.ignored = 0  # events of frames that are not on the shadow stack
+        self.lost_exits = 0  # frames whose exit event never arrived (see _resync)
+        self._prefixes: dict[str, str] = {}  # variable name -> its Value event prefix
+        self.owed = 0  # Returns not yet written for frames already popped (see _leave)
+
+    def info(self, code: CodeType) -> CodeInfo:
+        """The cached :class:`CodeInfo` of ``code`` (with the filter's decision)."""
+        info = self.infos.get(id(code))
+        if info is None:
+            info = self.infos[id(code)] = CodeInfo(code, self.filter.accepts(code))
+        return info
+
+    @property
+    def current_frame_id(self) -> int:
+        """Frame id for I/O events: the ordinal of the current frame's ``Call`` (0 = toplevel)."""
+        return self._ordinals[-1] if self._ordinals else 0
+
+    @property
+    def current_location(self) -> tuple[int, int]:
+        """(path id, line) of the current frame's last ``Step``, for I/O events."""
+        if self._locations:
+            return self._locations[-1]
+        return self.writer.last_path_id, self.writer.last_line
+
+    # ----------------------------------------------------------------------------- entering
+
+    def _declare(self, frame: FrameType, info: CodeInfo) -> int:
+        writer = self.writer
+        name = info.name
+        if info.module:
+            module = frame.f_globals.get("__name__")
+            name = f"<{module if type(module) is str else '?'}>"  # exact: no user code
+        info.path_id = writer.path_id(os.path.abspath(info.code.co_filename))
+        info.args = [(arg, writer.variable_id(arg)) for arg in _arg_names(info.code)]
+        info.function_id = writer.function_id(info.path_id, info.line, name)
+        return info.function_id
+
+    def enter(self, frame: FrameType, info: CodeInfo) -> None:
+        """A frame of traced code starts running, or a suspended one resumes."""
+        writer = self.writer
+        if self.owed:
+            self.pay_owed()
+        function_id = info.function_id
+        if function_id < 0:
+            function_id = self._declare(frame, info)
+        args = ""
+        if info.args:
+            local = frame.f_locals
+            variable = self.values.variable
+            parts = []
+            for name, vid in info.args:
+                if name in local:
+                    record = variable(name, local[name])
+                    writer.value(vid, record)
+                    parts.append(f'{{"variable_id":{vid},"value":{record}}}')
+            args = ",".join(parts)
+        writer.step(info.path_id, info.line)
+        self._ordinals.append(writer.call(function_id, args))
+        self._locations.append((info.path_id, info.line))
+        self.frames.append(frame)
+        writer.account(0)  # flush only now that the Call and the shadow stack agree
+
+    # --------------------------------------------------------------------------------- lines
+
+    def line(self, frame: FrameType, info: CodeInfo, line: int) -> None:
+        """A line of a recorded frame is about to run: ``Step`` and the visible variables.
+
+        The hottest path of the recorder: events are appended to the writer's buffer directly,
+        with a precomputed ``Value`` prefix per variable name, and accounted for once per step.
+        """
+        frames = self.frames
+        if (not frames or frames[-1] is not frame) and not self._resync(frame):
+            return
+        if self.owed:
+            self.pay_owed()
+        writer = self.writer
+        path_id = info.path_id
+        writer.last_path_id = path_id
+        writer.last_line = line
+        self._locations[-1] = (path_id, line)
+        buf = writer.buffer
+        event = f'{{"Step":{{"path_id":{path_id},"line":{line}}}}}'
+        buf.append(event)
+        size = len(event)
+        if not info.opaque:
+            if info.namespace:
+                items = self._namespace_items(frame, info)
+            else:
+                items = list(frame.f_locals.items())
+            prefixes = self._prefixes
+            value_json = self.values.value
+            cached = self.values.cache.get
+            for name, value in items:
+                prefix = prefixes.get(name)
+                if not prefix:
+                    if prefix is None:
+                        prefix = self._prefix(name)
+                    if not prefix:  # a secret name: the encoder redacts it
+                        event = self._value_event(name, value)
+                        buf.append(event)
+                        size += len(event)
+                        continue
+                cls = type(value)
+                record = cached(value) if cls is int or cls is str else None
+                event = prefix + (record or value_json(value)) + "}}"
+                buf.append(event)
+                size += len(event)
+        writer.account(size)
+
+    def _namespace_items(self, frame: FrameType, info: CodeInfo) -> list[tuple[str, object]]:
+        # A module frame's namespace is its globals. Reading f_locals instead would make Python
+        # 3.12's sys.settrace write the frame's hidden comprehension variables back as None after
+        # the callback (PEP 709 inlining), changing the program.
+        namespace = frame.f_globals if info.module else frame.f_locals
+        return [
+            (name, value)
+            for name, value in list(namespace.items())
+            # Exact type checks only: isinstance() could run a hostile __class__ property.
+            if type(name) is str
+            and type(value) is not ModuleType
+            and not (name[:2] == "__" and name[-2:] == "__")
+        ]
+
+    def _prefix(self, name: str) -> str:
+        """``{"Value":{"variable_id":N,"value":`` for ``name`` ("" for a secret name)."""
+        vid = self.writer.variable_id(name)
+        prefix = "" if self.values.is_secret(name) else f'{{"Value":{{"variable_id":{vid},"value":'
+        self._prefixes[name] = prefix
+        return prefix
+
+    def _value_event(self, name: str, value: object) -> str:
+        vid = self.writer.variable_id(name)
+        return f'{{"Value":{{"variable_id":{vid},"value":{self.values.variable(name, value)}}}}}'
+
+    # ------------------------------------------------------------------------------- leaving
+
+    def _leave(self, frame: FrameType, value: object) -> None:
+        frames = self.frames
+        if (not frames or frames[-1] is not frame) and not self._resync(frame):
+            return
+        if self.owed:
+            self.pay_owed()
+        frames.pop()
+        self._ordinals.pop()
+        self._locations.pop()
+        # If encoding the value fails half-way (a RecursionError at the interpreter's stack limit
+        # is the realistic case), the Return is still owed and is written by the next event.
+        self.owed += 1
+        self.writer.ret(self.values.value(value))
+        self.owed -= 1
+        self.writer.account(0)
+
+    def _resync(self, frame: FrameType) -> bool:
+        """``frame`` is not on top: close the frames above it if it is on the stack at all.
+
+        Frames above it ended without their exit reaching the recorder (a callback that could not
+        even start at the interpreter's recursion limit); they get ``Return None`` (counted as
+        ``lost_exit``). A frame not on the stack is not recorded: its event is ignored.
+        """
+        frames = self.frames
+        for index in range(len(frames) - 1, -1, -1):
+            if frames[index] is frame:
+                lost = len(frames) - 1 - index
+                self.lost_exits += lost
+                self.owed += lost
+                del frames[index + 1 :]
+                del self._ordinals[index + 1 :]
+                del self._locations[index + 1 :]
+                return True
+        self.ignored += 1
+        return False
+
+    def pay_owed(self) -> None:
+        """Write the ``Return`` events that could not be written when their frames ended."""
+        while self.owed:
+            self.writer.ret(NONE_VALUE)
+            self.owed -= 1
+        self.writer.account(0)
+
+    def leave_return(self, frame: FrameType, value: object) -> None:
+        self._leave(frame, value)
+
+    def leave_yield(self, frame: FrameType, value: object) -> None:
+        # A yield (or an await that suspends) ends this activation with the value it hands out.
+        self._leave(frame, value)
+
+    def leave_unwind(self, frame: FrameType, exc: object) -> None:
+        # The exception that leaves the frame is its "return value" (rule 6).
+        self._leave(frame, exc)
+
+    def close_open_frames(self) -> int:
+        """``Return None`` for every frame still open (tracing stopped inside them)."""
+        self.pay_owed()
+        count = len(self.frames)
+        for _ in range(count):
+            self.frames.pop()
+            self._ordinals.pop()
+            self._locations.pop()
+            self.writer.ret(NONE_VALUE)
+        return count

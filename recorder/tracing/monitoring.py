@@ -1,0 +1,214 @@
+"""The ``sys.monitoring`` backend (PEP 669, Python 3.12+): the default where it exists.
+
+**Tool id.** The recorder claims ``sys.monitoring.DEBUGGER_ID`` and only that one: it is a
+debugger's recorder, and taking another tool's conventional id (coverage's, the profiler's) would
+make *that* tool fail later instead. If the id is held, installing fails with ``UsageError``
+``ERR_TRACER_INSTALL_CONFLICT`` naming the holder; the user can stop the other tool or choose
+``--backend settrace``. The id is freed on uninstall.
+
+**Events.** Globally: ``PY_START`` (the filter's decision per code object; rejected code returns
+``DISABLE`` so it costs nothing afterwards), ``PY_THROW`` and ``PY_UNWIND`` (these two cannot be set
+per code object). For each accepted code object, locally: ``LINE``, ``PY_RETURN``, ``PY_YIELD``,
+``PY_RESUME`` and ``JUMP``. ``JUMP`` exists only to match ``sys.settrace``'s line events: a backward
+jump that stays on one line (a one-line loop, an inlined comprehension) is a new ``line`` event
+under ``sys.settrace`` but no ``LINE`` event here; every other jump location is disabled at its
+first use.
+
+**Threads.** Events are process-wide: entries from threads other than the one that installed the
+tracer are dropped (counted as ``other_thread``); their lines and returns are ignored because their
+frames are never on the recorder's shadow stack.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from types import CodeType
+from typing import Any
+
+from recorder import seams
+from recorder.errors import ErrorCode, usage
+from recorder.tracing.base import Contain, seamed
+from recorder.tracing.frames import FrameRecorder
+
+__all__ = ["TOOL_NAME", "MonitoringTracer"]
+
+TOOL_NAME = "codetracer-recorder"
+_used_before = False  # a previous recording in this process may have left locations DISABLEd
+
+
+class MonitoringTracer:
+    """Records the installing thread with ``sys.monitoring``."""
+
+    name = "monitoring"
+
+    def __init__(self, frames: FrameRecorder, contain: Contain) -> None:
+        self._frames = frames
+        self._contain = contain
+        self._installed = False
+        self._thread = 0
+        self._other_thread = 0
+        self._mon: Any = sys.monitoring  # typed Any: mypy runs with python_version 3.11
+        self._tool = self._mon.DEBUGGER_ID
+        events = self._mon.events
+        self._local_events = (
+            events.LINE | events.PY_RETURN | events.PY_YIELD | events.PY_RESUME | events.JUMP
+        )
+        self._instrumented: list[CodeType] = []
+        # The FrameRecorder actions, replaced by seamed versions when a fault hook is installed.
+        self._enter = frames.enter
+        self._record_line = frames.line
+        self._leave_return = frames.leave_return
+        self._leave_yield = frames.leave_yield
+        self._leave_unwind = frames.leave_unwind
+
+    @property
+    def installed(self) -> bool:
+        return self._installed
+
+    @property
+    def dropped(self) -> dict[str, int]:
+        return {"other_thread": self._other_thread} if self._other_thread else {}
+
+    def install(self) -> None:
+        global _used_before
+        mon = self._mon
+        holder = mon.get_tool(self._tool)
+        if holder is not None:
+            raise usage(
+                ErrorCode.TRACER_INSTALL_CONFLICT,
+                f"sys.monitoring tool id {self._tool} (debugger) is held by {holder!r}",
+                holder=str(holder),
+                tool_id=str(self._tool),
+            )
+        mon.use_tool_id(self._tool, TOOL_NAME)
+        if _used_before:
+            mon.restart_events()
+        _used_before = True
+        self._thread = threading.get_ident()
+        events = mon.events
+        if seams.active():
+            frames = self._frames
+            self._enter = seamed("call", frames.enter)
+            self._record_line = seamed("line", frames.line)
+            self._leave_return = seamed("return", frames.leave_return)
+            self._leave_yield = seamed("yield", frames.leave_yield)
+            self._leave_unwind = seamed("unwind", frames.leave_unwind)
+        callbacks: list[tuple[int, Callable[..., Any]]] = [
+            (events.PY_START, self._start),
+            (events.PY_RESUME, self._resume),
+            (events.PY_THROW, self._throw),
+            (events.LINE, self._line),
+            (events.JUMP, self._jump),
+            (events.PY_RETURN, self._return),
+            (events.PY_YIELD, self._yield),
+            (events.PY_UNWIND, self._unwind),
+        ]
+        for event, callback in callbacks:
+            mon.register_callback(self._tool, event, callback)
+        self._installed = True
+        mon.set_events(self._tool, events.PY_START | events.PY_THROW | events.PY_UNWIND)
+
+    def uninstall(self) -> None:
+        if not self._installed:
+            return
+        self._installed = False
+        mon = self._mon
+        mon.set_events(self._tool, 0)
+        for code in self._instrumented:
+            mon.set_local_events(self._tool, code, 0)
+        self._instrumented.clear()
+        for event in (
+            mon.events.PY_START, mon.events.PY_RESUME, mon.events.PY_THROW, mon.events.LINE,
+            mon.events.JUMP, mon.events.PY_RETURN, mon.events.PY_YIELD, mon.events.PY_UNWIND,
+        ):
+            mon.register_callback(self._tool, event, None)
+        mon.free_tool_id(self._tool)
+
+    # --------------------------------------------------------------------------- callbacks
+
+    def _start(self, code: CodeType, offset: int) -> Any:
+        try:
+            frames = self._frames
+            info = frames.infos.get(id(code))
+            if info is None:
+                info = frames.info(code)
+                if info.traced:
+                    self._mon.set_local_events(self._tool, code, self._local_events)
+                    self._instrumented.append(code)
+            if not info.traced:
+                return self._mon.DISABLE
+            if threading.get_ident() != self._thread:
+                self._other_thread += 1
+                return None
+            self._enter(sys._getframe(1), info)
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, "call")
+        return None
+
+    def _resume(self, code: CodeType, offset: int) -> Any:
+        try:
+            if threading.get_ident() != self._thread:
+                self._other_thread += 1
+                return None
+            self._enter(sys._getframe(1), self._frames.infos[id(code)])
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, "call")
+        return None
+
+    def _throw(self, code: CodeType, offset: int, exc_value: BaseException) -> Any:
+        try:
+            info = self._frames.infos.get(id(code))
+            if info is None or not info.traced:
+                return None
+            if threading.get_ident() != self._thread:
+                self._other_thread += 1
+                return None
+            self._enter(sys._getframe(1), info)
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, "call")
+        return None
+
+    def _line(self, code: CodeType, line: int) -> Any:
+        try:
+            self._record_line(sys._getframe(1), self._frames.infos[id(code)], line)
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, "line")
+        return None
+
+    def _jump(self, code: CodeType, source: int, destination: int) -> Any:
+        try:
+            if destination > source:
+                return self._mon.DISABLE
+            info = self._frames.infos[id(code)]
+            line = info.line_of(destination)
+            if line == 0 or line != info.line_of(source):
+                return self._mon.DISABLE
+            self._record_line(sys._getframe(1), info, line)
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, "line")
+        return None
+
+    def _return(self, code: CodeType, offset: int, value: object) -> Any:
+        try:
+            self._leave_return(sys._getframe(1), value)
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, "return")
+        return None
+
+    def _yield(self, code: CodeType, offset: int, value: object) -> Any:
+        try:
+            self._leave_yield(sys._getframe(1), value)
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, "yield")
+        return None
+
+    def _unwind(self, code: CodeType, offset: int, exc_value: BaseException) -> Any:
+        try:
+            info = self._frames.infos.get(id(code))
+            if info is not None and info.traced:
+                self._leave_unwind(sys._getframe(1), exc_value)
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, "unwind")
+        return None

@@ -1,0 +1,176 @@
+"""The ``sys.settrace`` backend (Python 3.11, and 3.12+ with ``--backend settrace``).
+
+The global trace function sees every new frame of the tracing thread (``call`` events, also when a
+generator or coroutine resumes); for traced code it records the entry and returns the local trace
+function, which then sees the frame's ``line``, ``exception`` and ``return`` events. Other threads
+are not traced (``threading.settrace`` is not used, see :mod:`recorder.tracing.base`).
+
+``sys.settrace`` reports three ways out of a frame with one ``return`` event; the instruction the
+frame stopped at tells them apart (coverage.py does the same for yields):
+
+* ``RETURN_VALUE``/``RETURN_CONST``: a return, ``arg`` is the value;
+* ``YIELD_VALUE`` (on 3.13 the ``RESUME`` right after it): a yield (or an ``await`` that
+  suspends), ``arg`` is the value handed out, unless an exception was raised in the frame since
+  its last line: then a value thrown in with ``generator.throw()`` is unwinding it from the yield
+  point;
+* anything else: an exception unwinds the frame; it is the one the last ``exception`` event saw.
+"""
+
+from __future__ import annotations
+
+import dis
+import sys
+import threading
+from types import FrameType
+from typing import Any
+
+from recorder import seams
+from recorder.errors import ErrorCode, usage
+from recorder.tracing.base import Contain, seamed
+from recorder.tracing.frames import FrameRecorder
+
+__all__ = ["SettraceTracer"]
+
+_RETURN_OPS = frozenset(
+    dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST") if name in dis.opmap
+)
+_YIELD_OP = dis.opmap["YIELD_VALUE"]
+_RESUME_OP = dis.opmap["RESUME"]
+
+TraceFn = Any  # sys.settrace's callable type is not expressible without recursion
+
+
+class SettraceTracer:
+    """Records the installing thread with ``sys.settrace``."""
+
+    name = "settrace"
+
+    def __init__(self, frames: FrameRecorder, contain: Contain) -> None:
+        self._frames = frames
+        self._contain = contain
+        self._installed = False
+        self._thread = 0
+        # Exceptions seen per frame id: (exception, raised since the frame's last line).
+        self._raised: dict[int, tuple[object, bool]] = {}
+        self._local_fn: TraceFn = self._local
+        self._global_fn: TraceFn = self._global
+        # The FrameRecorder actions, replaced by seamed versions when a fault hook is installed.
+        self._enter = frames.enter
+        self._line = frames.line
+        self._leave_return = frames.leave_return
+        self._leave_yield = frames.leave_yield
+        self._leave_unwind = frames.leave_unwind
+
+    @property
+    def installed(self) -> bool:
+        return self._installed
+
+    @property
+    def dropped(self) -> dict[str, int]:
+        # The interpreter unsets a trace function that raises before its first line runs (a
+        # RecursionError at the stack limit): the rest of the run was not recorded.
+        if (
+            self._installed
+            and threading.get_ident() == self._thread
+            and sys.gettrace() is not self._global_fn
+        ):
+            return {"tracer_unset_by_interpreter": 1}
+        return {}
+
+    def install(self) -> None:
+        holder = sys.gettrace()
+        if holder is not None:
+            # A debugger or coverage tool traces this thread: replacing its hook silently would
+            # break it, so the recorder refuses, as it does for a held sys.monitoring tool id.
+            raise usage(
+                ErrorCode.TRACER_INSTALL_CONFLICT,
+                f"sys.settrace is already used by {holder!r}",
+                holder=repr(holder),
+            )
+        if seams.active():
+            frames = self._frames
+            self._enter = seamed("call", frames.enter)
+            self._line = seamed("line", frames.line)
+            self._leave_return = seamed("return", frames.leave_return)
+            self._leave_yield = seamed("yield", frames.leave_yield)
+            self._leave_unwind = seamed("unwind", frames.leave_unwind)
+        self._thread = threading.get_ident()
+        self._installed = True
+        sys.settrace(self._global_fn)
+
+    def uninstall(self) -> None:
+        if not self._installed:
+            return
+        self._installed = False
+        # sys.settrace only affects the calling thread; from another thread the callbacks see
+        # _installed == False and unhook themselves at their next event.
+        if threading.get_ident() == self._thread:
+            sys.settrace(None)
+
+    # --------------------------------------------------------------------------- callbacks
+
+    def _global(self, frame: FrameType, event: str, arg: object) -> TraceFn:
+        try:
+            if not self._installed:
+                sys.settrace(None)
+                return None
+            frames = self._frames
+            info = frames.infos.get(id(frame.f_code))
+            if info is None:
+                info = frames.info(frame.f_code)
+            if not info.traced:
+                return None
+            self._enter(frame, info)
+            return self._local_fn
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, "call")
+            return None
+
+    def _local(self, frame: FrameType, event: str, arg: Any) -> TraceFn:
+        try:
+            if not self._installed:
+                return None
+            if event == "line":
+                raised = self._raised
+                if raised and id(frame) in raised:
+                    raised[id(frame)] = (raised[id(frame)][0], False)
+                self._line(frame, self._frames.infos[id(frame.f_code)], frame.f_lineno)
+            elif event == "return":
+                self._leave(frame, arg)
+            elif event == "exception":
+                self._raised[id(frame)] = (arg[1], True)
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, _point(event, frame, self._raised))
+            return None
+        return self._local_fn
+
+    def _leave(self, frame: FrameType, arg: object) -> None:
+        raised = self._raised.pop(id(frame), None) if self._raised else None
+        kind = _exit_kind(frame, raised)
+        if kind == "return":
+            self._leave_return(frame, arg)
+        elif kind == "yield":
+            self._leave_yield(frame, arg)
+        else:
+            self._leave_unwind(frame, raised[0] if raised else None)
+
+
+def _exit_kind(frame: FrameType, raised: tuple[object, bool] | None) -> str:
+    """``return``, ``yield`` or ``unwind``: how the frame of a ``return`` event is left."""
+    code = frame.f_code.co_code
+    lasti = frame.f_lasti
+    op = code[lasti] if 0 <= lasti < len(code) else -1
+    if op in _RETURN_OPS:
+        return "return"
+    if op == _RESUME_OP and lasti >= 2:
+        op = code[lasti - 2]  # 3.13 reports a yield at the RESUME that follows YIELD_VALUE
+    if op == _YIELD_OP and not (raised and raised[1]):
+        return "yield"
+    return "unwind"
+
+
+def _point(event: str, frame: FrameType, raised: dict[int, tuple[object, bool]]) -> str:
+    """The seam/containment point name of a local event."""
+    if event == "return":
+        return _exit_kind(frame, raised.get(id(frame)))
+    return "line" if event == "line" else "unwind"

@@ -1,0 +1,99 @@
+"""stdout/stderr capture: the script's writes become ``Event`` events and still reach the streams.
+
+:class:`StreamCapture` replaces ``sys.stdout``/``sys.stderr`` with thin proxies. A proxy's
+``write`` first passes the text to the real stream unchanged (so the program's output is byte for
+byte what it would be untraced, and the real stream's return value and exceptions are the
+program's), then reports it to the recorder. Everything else (``buffer``, ``fileno``, ``flush``,
+``encoding``, ``isatty``, ...) is delegated to the real stream.
+
+Only writes made by the recorded thread while tracing is on are reported; writes that go around
+``sys.stdout`` (``sys.stdout.buffer.write``, ``os.write(1, ...)``) are not seen. A failure while
+reporting goes to the same containment as the tracer callbacks. :meth:`StreamCapture.detach` puts
+the original streams back if the proxies are still installed; a proxy kept by the program after
+that (``contextlib.redirect_stdout`` saving it) just passes writes through.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, TextIO
+
+__all__ = ["StreamCapture", "StreamProxy"]
+
+#: ``report(kind, stream_name, text)``: kind 0 stdout, 2 stderr (the format's Event kinds).
+Report = Callable[[int, str, str], None]
+
+
+class StreamProxy:
+    """Stands in for ``sys.stdout`` or ``sys.stderr`` while recording."""
+
+    def __init__(self, real: TextIO, kind: int, name: str, capture: StreamCapture) -> None:
+        self._real = real
+        self._kind = kind
+        self._name = name
+        self._capture = capture
+
+    def write(self, text: str) -> int:
+        written = self._real.write(text)
+        capture = self._capture
+        if capture.active and type(text) is str and threading.get_ident() == capture.thread:
+            capture.report(self._kind, self._name, text)
+        return written
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def __iter__(self) -> Any:
+        return iter(self._real)
+
+    def __repr__(self) -> str:
+        return repr(self._real)
+
+
+class StreamCapture:
+    """Installs the proxies and reports writes through ``on_write`` (see the module docstring)."""
+
+    def __init__(self, on_write: Report, contain: Callable[[Exception, str], None]) -> None:
+        self._on_write = on_write
+        self._contain = contain
+        self.active = False
+        self.thread = 0
+        self._busy = False  # a write made while reporting (a recorder log line) is not recorded
+        self._saved: tuple[TextIO, TextIO] | None = None
+        self._proxies: tuple[StreamProxy, StreamProxy] | None = None
+
+    def attach(self) -> None:
+        out, err = sys.stdout, sys.stderr
+        self._saved = (out, err)
+        self._proxies = (StreamProxy(out, 0, "stdout", self), StreamProxy(err, 2, "stderr", self))
+        self.thread = threading.get_ident()
+        self.active = True
+        sys.stdout, sys.stderr = self._proxies
+
+    def report(self, kind: int, name: str, text: str) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        try:
+            self._on_write(kind, name, text)
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, "line")
+        finally:
+            self._busy = False
+
+    def detach(self) -> None:
+        """Stop reporting and restore the original streams; idempotent."""
+        self.active = False
+        if self._saved is None or self._proxies is None:
+            return
+        if sys.stdout is self._proxies[0]:
+            sys.stdout = self._saved[0]
+        if sys.stderr is self._proxies[1]:
+            sys.stderr = self._saved[1]
+        self._saved = None

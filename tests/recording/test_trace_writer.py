@@ -1,0 +1,197 @@
+"""The streaming writer: chunking at event boundaries, partial close, escaping, side files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from recorder.errors import EnvironmentError, ErrorCode, enverr
+from recorder.trace_check import check_events
+from recorder.trace_writer import NONE_VALUE, TraceWriter
+
+
+class Sink:
+    """An output file double: records each write; can be told to fail (all-or-nothing)."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.fail = False
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        if self.fail:
+            raise enverr(ErrorCode.DISK_FULL, "no space left", path="trace.json")
+        self.writes.append(data)
+
+    def close(self) -> None:
+        self.closed = True
+
+    @property
+    def data(self) -> bytes:
+        return b"".join(self.writes)
+
+
+class Files:
+    def __init__(self) -> None:
+        self.files: dict[str, Sink] = {}
+
+    def create(self, name: str) -> Sink:
+        self.files[name] = Sink()
+        return self.files[name]
+
+
+def small_program(writer: TraceWriter, steps: int) -> None:
+    writer.begin("/abs/prog.py")
+    function = writer.function_id(0, 3, "work")
+    variable = writer.variable_id("i")
+    int_type = writer.type_id(7, "Int")
+    writer.step(0, 3)
+    writer.call(function, "")
+    for i in range(steps):
+        writer.step(0, 4)
+        writer.value(variable, f'{{"kind":"Int","i":{i},"type_id":{int_type}}}')
+    writer.ret(NONE_VALUE)
+
+
+def test_header_and_final_return_follow_the_format() -> None:
+    sink = Sink()
+    writer = TraceWriter(sink)
+    small_program(writer, 2)
+    writer.close('{"kind":"Int","i":0,"type_id":1}')
+    events = json.loads(sink.data)
+    assert events[:4] == [
+        {"Path": "/abs/prog.py"},
+        {"Function": {"path_id": 0, "line": 1, "name": "<toplevel>"}},
+        {"Call": {"function_id": 0, "args": []}},
+        {"Type": {"kind": 30, "lang_type": "None", "specific_info": {"kind": "None"}}},
+    ]
+    assert events[-1] == {"Return": {"return_value": {"kind": "Int", "i": 0, "type_id": 1}}}
+    assert check_events(events, exit_code=0) == []
+    assert sink.closed
+
+
+def test_every_write_ends_at_an_event_boundary() -> None:
+    sink = Sink()
+    writer = TraceWriter(sink, chunk_size=200)
+    small_program(writer, 200)
+    assert len(sink.writes) > 10  # streamed, not kept until the end
+    prefix = b""
+    for chunk in sink.writes:
+        prefix += chunk
+        events = json.loads(prefix + b"\n]")  # closable after any write
+        assert isinstance(events, list)
+    assert all(len(chunk) < 200 + 200 for chunk in sink.writes)  # bounded buffering
+
+
+def test_ids_are_declared_once_in_order() -> None:
+    writer = TraceWriter(Sink())
+    assert [writer.path_id(p) for p in ("/a.py", "/b.py", "/a.py")] == [0, 1, 0]
+    assert writer.function_id(0, 1, "f") == 0
+    assert writer.function_id(1, 1, "f") == 1  # same name, other file: another function
+    assert writer.function_id(0, 1, "f") == 0
+    assert writer.type_id(30, "None") == 0
+    assert writer.variable_id("x") == writer.variable_id("x") == 0
+
+
+def test_close_partial_after_a_failed_write_keeps_the_events_on_disk() -> None:
+    sink = Sink()
+    writer = TraceWriter(sink, chunk_size=100)
+    small_program(writer, 20)
+    on_disk = len(sink.data)
+    sink.fail = True
+    with pytest.raises(EnvironmentError):
+        for _ in range(50):
+            writer.step(0, 5)
+    assert len(sink.data) == on_disk  # nothing torn
+    sink.fail = False
+    writer.close_partial()
+    events = json.loads(sink.data)
+    assert check_events(events, partial=True) == []
+    assert sink.closed
+
+
+def test_close_partial_falls_back_to_a_lone_bracket() -> None:
+    class SmallWritesOnly(Sink):
+        def write(self, data: bytes) -> None:
+            if len(data) > 10:
+                raise enverr(ErrorCode.DISK_FULL, "no space left")
+            super().write(data)
+
+    sink = SmallWritesOnly()
+    writer = TraceWriter(sink)
+    writer.begin("/abs/prog.py")  # buffered, never fits
+    writer.close_partial()
+    assert json.loads(sink.data) == []
+
+
+def test_close_partial_raises_when_even_the_bracket_cannot_be_written() -> None:
+    sink = Sink()
+    writer = TraceWriter(sink)
+    small_program(writer, 3)
+    sink.fail = True
+    with pytest.raises(EnvironmentError):
+        writer.close_partial()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'quote " and \\ backslash',
+        "new\nline\ttab\r\x00\x1f",
+        "ünïcödé 你好 🌍",
+        "lone \ud800 surrogate",
+    ],
+)
+def test_strings_are_escaped_into_valid_utf8_json(text: str) -> None:
+    sink = Sink()
+    writer = TraceWriter(sink)
+    writer.begin(f"/abs/{text}.py")
+    writer.variable_id(text)
+    writer.io(0, "stdout", text, 0)
+    writer.close(NONE_VALUE)
+    events = json.loads(sink.data.decode("utf-8"))  # strict UTF-8
+    names = [e["VariableName"] for e in events if "VariableName" in e]
+    contents = [e["Event"]["content"] for e in events if "Event" in e]
+    expected = text.replace("\ud800", "\\ud800")  # lone surrogates are escaped visibly
+    assert names == contents == [expected]
+
+
+def test_consecutive_writes_to_one_stream_become_one_event() -> None:
+    sink = Sink()
+    writer = TraceWriter(sink)
+    writer.begin("/abs/prog.py")
+    writer.step(0, 2)
+    for part in ("a", " ", "b", "\n"):
+        writer.io(0, "stdout", part, 1)
+    writer.io(2, "stderr", "err", 1)  # another stream: a new event
+    writer.step(0, 3)
+    writer.io(0, "stdout", "c", 1)
+    writer.close(NONE_VALUE)
+    events = [e["Event"] for e in json.loads(sink.data) if "Event" in e]
+    assert [(e["kind"], e["content"]) for e in events] == [(0, "a b\n"), (2, "err"), (0, "c")]
+    meta = json.loads(events[0]["metadata"])
+    assert meta == {"stream": "stdout", "thread": "ThreadId(1)", "path_id": 0, "line": 2,
+                    "frame_id": 1, "flags": ["newline"]}
+    assert json.loads(events[2]["metadata"])["flags"] == []
+
+
+def test_side_files_carry_the_format_fields_and_the_extras() -> None:
+    files = Files()
+    writer = TraceWriter(files.create("trace.json"))
+    writer.begin("/abs/prog.py")
+    writer.path_id("/abs/lib.py")
+    writer.close(NONE_VALUE)
+    writer.write_side_files(files, program="/abs/prog.py", args=["-v"], exit_code=3,
+                            label="exit", extras={"backend": "settrace", "policy_hash": "abc"})
+    assert json.loads(files.files["trace_paths.json"].data) == ["/abs/prog.py", "/abs/lib.py"]
+    meta = json.loads(files.files["trace_metadata.json"].data)
+    assert meta["program"] == "/abs/prog.py"
+    assert meta["args"] == ["-v"]
+    assert meta["process_exit_status"] == {"code": 3, "label": "exit"}
+    assert set(meta["recorder"]) == {"name", "version", "target_script"}
+    assert meta["backend"] == "settrace"
+    assert meta["policy_hash"] == "abc"
+    assert meta["schema_version"] == 1
+    assert meta["partial"] is False
+    assert files.files["trace_metadata.json"].closed
