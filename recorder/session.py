@@ -88,6 +88,7 @@ class TraceSession:
         self._layer: OutputLayer | None = None
         self._recording: Recording | None = None
         self._detach_lock = threading.Lock()
+        self._pid = os.getpid()
 
     @property
     def failure(self) -> RecorderError | None:
@@ -149,6 +150,11 @@ class TraceSession:
     def stop(self, exit_code: int | None = 0, label: str | None = None) -> Outcome:
         """Detach, then publish or discard the trace as the policy says. Idempotent."""
         if self.outcome is not None:
+            return self.outcome
+        if os.getpid() != self._pid:
+            # A forked child: the staged trace belongs to the parent. Never publish or remove it.
+            self._detach_hooks()
+            self.outcome = Outcome(published=False, partial=False, failure=None)
             return self.outcome
         with deferred_signals():
             self.outcome = self._finish(exit_code, label)

@@ -126,3 +126,25 @@ def test_api_inside_the_cli_session(backend: str, run_recorder, script) -> None:
     proc = run_recorder(["--backend", backend, path.name])
     assert proc.stdout.decode().split() == ["True", "ERR_ALREADY_TRACING"]
     assert proc.returncode == 0
+
+
+def test_forked_child_that_returns_does_not_touch_the_parents_trace(  # type: ignore[no-untyped-def]
+        backend: str, run_recorder, script, tmp_path: Path) -> None:
+    path = script("""
+        import os, sys
+        pid = os.fork()
+        if pid == 0:
+            print("child done", flush=True)
+            sys.exit(0)  # ends through the recorder's command line, like the parent
+        os.waitpid(pid, 0)
+        print("parent done")
+        """)
+    proc = run_recorder(["--backend", backend, "--trace-dir", "out", path.name])
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(proc.stdout.decode().split("\n")) == ["", "child done", "parent done"]
+    from recorder.trace_check import check_trace_dir
+
+    assert check_trace_dir(tmp_path / "out") == []
+    events = json.loads((tmp_path / "out" / "trace.json").read_text())
+    contents = "".join(e["Event"]["content"] for e in events if "Event" in e)
+    assert contents == "parent done\n"
