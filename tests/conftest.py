@@ -68,3 +68,22 @@ def script(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def as_nobody() -> list[str]:
+    """The command prefix that runs this interpreter as ``nobody`` (real EACCES for root).
+
+    Skips with the reason when that is impossible: not root, no setpriv, or an interpreter that
+    ``nobody`` cannot run (pyenv's shared libpython under a private /root, for instance).
+    """
+    import shutil
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("dropping privileges needs root and setpriv")
+    prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import recorder"],
+                           capture_output=True, timeout=60)
+    if probe.returncode != 0:
+        pytest.skip(f"nobody cannot run {sys.executable}: {probe.stderr.decode().strip()[:200]}")
+    return prefix

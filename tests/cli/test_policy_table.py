@@ -245,17 +245,14 @@ def world_readable_dir() -> Iterator[Path]:
 
 @pytest.mark.parametrize("policy", ["abort", "disable"])
 def test_real_eacces_with_dropped_privileges(policy: str, world_readable_dir: Path,  # type: ignore[no-untyped-def]
-                                             backend: str, make_env) -> None:
-    if not _root() or shutil.which("setpriv") is None:
-        pytest.skip("dropping privileges needs root and setpriv")
+                                             backend: str, make_env, as_nobody) -> None:
     prog = world_readable_dir / "prog.py"
     prog.write_text("print('ran')\n")
     prog.chmod(0o644)
     locked = world_readable_dir / "locked"
     locked.mkdir(mode=0o755)  # owned by root: nobody cannot create anything inside
     proc = subprocess.run(
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m",
-         "recorder", "--on-recorder-error", policy, "--json-errors", "--backend", backend,
+        [*as_nobody, sys.executable, "-m", "recorder", "--on-recorder-error", policy, "--json-errors", "--backend", backend,
          "--trace-dir", str(locked / "trace"), str(prog)],
         capture_output=True, cwd=world_readable_dir, env=make_env(), timeout=60)
     if policy == "abort":
