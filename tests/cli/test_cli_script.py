@@ -1,4 +1,4 @@
-"""The script runs as under plain ``python``: argv, __name__, streams and exit status (per backend)."""
+"""The script runs as under plain ``python``: argv, __name__, streams, exit status (per backend)."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def _untraced(path: Path, args: list[str]) -> subprocess.CompletedProcess[bytes]
 
 
 @pytest.mark.parametrize("name", list(PROGRAMS))
-def test_program_behaves_as_untraced(name: str, backend: str, run_recorder, script,  # type: ignore[no-untyped-def]
+def test_program_behaves_as_untraced(name: str, backend: str, run_recorder, script,
                                      tmp_path: Path) -> None:
     source, args, expected_status = PROGRAMS[name]
     path = script(source)
@@ -90,7 +90,7 @@ def test_program_behaves_as_untraced(name: str, backend: str, run_recorder, scri
         assert events[-1]["Return"]["return_value"]["i"] == expected_status
 
 
-def test_target_exception_trailer_with_json_errors(backend: str, run_recorder, script) -> None:  # type: ignore[no-untyped-def]
+def test_target_exception_trailer_with_json_errors(backend: str, run_recorder, script) -> None:
     path = script(PROGRAMS["raises"][0])
     proc = run_recorder(["--json-errors", "--backend", backend, path.name])
     assert proc.returncode == 20
@@ -101,7 +101,7 @@ def test_target_exception_trailer_with_json_errors(backend: str, run_recorder, s
     assert sum(1 for line in lines if line.startswith("{")) == 1
 
 
-def test_keyboard_interrupt_ends_like_python(backend: str, run_recorder, script,  # type: ignore[no-untyped-def]
+def test_keyboard_interrupt_ends_like_python(backend: str, run_recorder, script,
                                              tmp_path: Path) -> None:
     path = script("print('working')\nraise KeyboardInterrupt\n")
     plain = _untraced(path, [])
@@ -113,7 +113,7 @@ def test_keyboard_interrupt_ends_like_python(backend: str, run_recorder, script,
     assert metadata["process_exit_status"]["label"] == "interrupted"
 
 
-def test_api_inside_the_cli_session(backend: str, run_recorder, script) -> None:  # type: ignore[no-untyped-def]
+def test_api_inside_the_cli_session(backend: str, run_recorder, script) -> None:
     path = script("""
         import recorder
         from recorder.errors import UsageError
@@ -128,7 +128,7 @@ def test_api_inside_the_cli_session(backend: str, run_recorder, script) -> None:
     assert proc.returncode == 0
 
 
-def test_forked_child_that_returns_does_not_touch_the_parents_trace(  # type: ignore[no-untyped-def]
+def test_forked_child_that_returns_does_not_touch_the_parents_trace(
         backend: str, run_recorder, script, tmp_path: Path) -> None:
     path = script("""
         import os, sys

@@ -34,8 +34,9 @@ if sys.version_info < (3, 12):
 @pytest.mark.parametrize("json_errors", [False, True], ids=["human", "json"])
 @pytest.mark.parametrize(("argv", "env", "code", "text"), CASES,
                          ids=[" ".join(c[0]) or "no-args" for c in CASES])
-def test_usage_mistake(run_recorder, script, make_env, tmp_path: Path,  # type: ignore[no-untyped-def]
-                       argv: list[str], env: dict[str, str], code: str, text: str, json_errors: bool) -> None:
+def test_usage_mistake(run_recorder, script, make_env, tmp_path: Path,
+                       argv: list[str], env: dict[str, str], code: str, text: str,
+                       json_errors: bool) -> None:
     script(OK_SCRIPT)
     (tmp_path / "afile").write_text("not a directory")
     args = (["--json-errors"] if json_errors else []) + argv
@@ -55,7 +56,7 @@ def test_usage_mistake(run_recorder, script, make_env, tmp_path: Path,  # type: 
     assert not (tmp_path / "trace-out").exists()
 
 
-def test_version_and_help_go_to_stdout(run_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_version_and_help_go_to_stdout(run_recorder) -> None:
     version = run_recorder(["--version"])
     assert version.returncode == 0 and b"0.1.0" in version.stdout
     helped = run_recorder(["--help"])

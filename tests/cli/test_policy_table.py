@@ -84,7 +84,7 @@ def last_json(stderr: bytes) -> dict[str, object]:
 @pytest.mark.parametrize("policy", ["abort", "disable"])
 @pytest.mark.parametrize(("args", "status"), [([], 0), (["5"], 5)])
 def test_normal_end_and_sys_exit(policy: str, args: list[str], status: int, backend: str,
-                                 run_recorder, script, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+                                 run_recorder, script, tmp_path: Path) -> None:
     path = script(PROGRAM)
     proc = run_recorder(["--on-recorder-error", policy, "--require-trace", "--json-errors",
                          "--backend", backend, path.name, *args])
@@ -95,7 +95,7 @@ def test_normal_end_and_sys_exit(policy: str, args: list[str], status: int, back
 
 
 @pytest.mark.parametrize("policy", ["abort", "disable"])
-def test_uncaught_exception_is_20(policy: str, backend: str, run_recorder, script,  # type: ignore[no-untyped-def]
+def test_uncaught_exception_is_20(policy: str, backend: str, run_recorder, script,
                                   tmp_path: Path) -> None:
     path = script("print('start')\nraise LookupError('gone')\n")
     proc = run_recorder(["--on-recorder-error", policy, "--backend", backend, path.name])
@@ -119,7 +119,7 @@ FAULT_IDS = [f"{a}@{p}#{n}" for p, n, a, _, _, _ in FAULTS]
 @pytest.mark.parametrize(("point", "nth", "action", "persistent", "code", "kind"), FAULTS,
                          ids=FAULT_IDS)
 def test_recorder_failure_under_abort(point: str, nth: int, action: str, persistent: bool,
-                                      code: str, kind: str, backend: str, run_recorder, script,  # type: ignore[no-untyped-def]
+                                      code: str, kind: str, backend: str, run_recorder, script,
                                       tmp_path: Path) -> None:
     path = script(PROGRAM)
     proc = run_recorder(["--json-errors", "--backend", backend, path.name],
@@ -135,7 +135,7 @@ def test_recorder_failure_under_abort(point: str, nth: int, action: str, persist
 @pytest.mark.parametrize(("point", "nth", "action", "persistent", "code", "kind"), FAULTS,
                          ids=FAULT_IDS)
 def test_recorder_failure_under_disable(point: str, nth: int, action: str, persistent: bool,
-                                        code: str, kind: str, backend: str, run_recorder, script,  # type: ignore[no-untyped-def]
+                                        code: str, kind: str, backend: str, run_recorder, script,
                                         tmp_path: Path) -> None:
     path = script(PROGRAM)
     proc = run_recorder(["--on-recorder-error", "disable", "--json-errors", "--backend", backend,
@@ -161,7 +161,7 @@ PARTIAL_FAULTS = [
 @pytest.mark.parametrize(("point", "nth", "action", "persistent", "code", "kind"), PARTIAL_FAULTS,
                          ids=[f"{a}@{p}#{n}" for p, n, a, _, _, _ in PARTIAL_FAULTS])
 def test_keep_partial_trace(policy: str, point: str, nth: int, action: str, persistent: bool,
-                            code: str, kind: str, backend: str, run_recorder, script,  # type: ignore[no-untyped-def]
+                            code: str, kind: str, backend: str, run_recorder, script,
                             tmp_path: Path) -> None:
     path = script(PROGRAM)
     proc = run_recorder(["--on-recorder-error", policy, "--keep-partial-trace", "--backend",
@@ -174,7 +174,7 @@ def test_keep_partial_trace(policy: str, point: str, nth: int, action: str, pers
 
 
 @pytest.mark.parametrize("policy", ["abort", "disable"])
-def test_require_trace_returns_the_failures_code(policy: str, backend: str, run_recorder,  # type: ignore[no-untyped-def]
+def test_require_trace_returns_the_failures_code(policy: str, backend: str, run_recorder,
                                                  script, tmp_path: Path) -> None:
     path = script(PROGRAM)
     proc = run_recorder(["--on-recorder-error", policy, "--require-trace", "--json-errors",
@@ -217,7 +217,7 @@ print(len(data))
 
 
 @pytest.mark.parametrize("policy", ["abort", "disable"])
-def test_real_enospc_on_a_full_tmpfs(policy: str, small_tmpfs: Path, backend: str,  # type: ignore[no-untyped-def]
+def test_real_enospc_on_a_full_tmpfs(policy: str, small_tmpfs: Path, backend: str,
                                      run_recorder, script) -> None:
     path = script(BIG_PROGRAM)
     trace_dir = small_tmpfs / "trace"
@@ -244,7 +244,7 @@ def world_readable_dir() -> Iterator[Path]:
 
 
 @pytest.mark.parametrize("policy", ["abort", "disable"])
-def test_real_eacces_with_dropped_privileges(policy: str, world_readable_dir: Path,  # type: ignore[no-untyped-def]
+def test_real_eacces_with_dropped_privileges(policy: str, world_readable_dir: Path,
                                              backend: str, make_env, as_nobody) -> None:
     prog = world_readable_dir / "prog.py"
     prog.write_text("print('ran')\n")
@@ -252,8 +252,8 @@ def test_real_eacces_with_dropped_privileges(policy: str, world_readable_dir: Pa
     locked = world_readable_dir / "locked"
     locked.mkdir(mode=0o755)  # owned by root: nobody cannot create anything inside
     proc = subprocess.run(
-        [*as_nobody, sys.executable, "-m", "recorder", "--on-recorder-error", policy, "--json-errors", "--backend", backend,
-         "--trace-dir", str(locked / "trace"), str(prog)],
+        [*as_nobody, sys.executable, "-m", "recorder", "--on-recorder-error", policy,
+         "--json-errors", "--backend", backend, "--trace-dir", str(locked / "trace"), str(prog)],
         capture_output=True, cwd=world_readable_dir, env=make_env(), timeout=60)
     if policy == "abort":
         assert proc.returncode == 10, proc.stderr
@@ -264,7 +264,7 @@ def test_real_eacces_with_dropped_privileges(policy: str, world_readable_dir: Pa
     assert list(locked.iterdir()) == []
 
 
-def test_real_efbig_with_rlimit_fsize(backend: str, run_recorder, script, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_real_efbig_with_rlimit_fsize(backend: str, run_recorder, script, tmp_path: Path,
                                       make_env) -> None:
     path = script(BIG_PROGRAM)
 
@@ -281,7 +281,7 @@ def test_real_efbig_with_rlimit_fsize(backend: str, run_recorder, script, tmp_pa
 
 
 @pytest.mark.parametrize("point", ["rename", "fsync", "detach", "stop"])
-def test_sigint_while_finalising_publishes_then_ends_by_sigint(point: str, backend: str,  # type: ignore[no-untyped-def]
+def test_sigint_while_finalising_publishes_then_ends_by_sigint(point: str, backend: str,
                                                                run_recorder, script,
                                                                tmp_path: Path) -> None:
     path = script(PROGRAM)

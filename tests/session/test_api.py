@@ -74,7 +74,7 @@ print(recorder.is_tracing(), f(21))
 """
 
 
-def test_auto_start_from_environment(tmp_path: Path, make_env) -> None:  # type: ignore[no-untyped-def]
+def test_auto_start_from_environment(tmp_path: Path, make_env) -> None:
     prog = tmp_path / "auto.py"
     prog.write_text(AUTO)
     out = tmp_path / "auto-trace"
@@ -86,7 +86,7 @@ def test_auto_start_from_environment(tmp_path: Path, make_env) -> None:  # type:
     assert "f" in names
 
 
-def test_auto_start_bad_policy_is_classified(tmp_path: Path, make_env) -> None:  # type: ignore[no-untyped-def]
+def test_auto_start_bad_policy_is_classified(tmp_path: Path, make_env) -> None:
     prog = tmp_path / "auto.py"
     prog.write_text(AUTO)
     proc = subprocess.run([sys.executable, str(prog)], capture_output=True, cwd=tmp_path,
@@ -96,7 +96,7 @@ def test_auto_start_bad_policy_is_classified(tmp_path: Path, make_env) -> None: 
     assert b"ERR_INVALID_POLICY_VALUE" in proc.stderr
 
 
-def test_auto_start_usage_error_is_raised_even_under_disable(tmp_path: Path, make_env) -> None:  # type: ignore[no-untyped-def]
+def test_auto_start_usage_error_is_raised_even_under_disable(tmp_path: Path, make_env) -> None:
     prog = tmp_path / "auto.py"
     prog.write_text(AUTO)
     blocker = tmp_path / "blocker"
@@ -110,7 +110,7 @@ def test_auto_start_usage_error_is_raised_even_under_disable(tmp_path: Path, mak
     assert blocker.read_text() == "a file where a directory should be"
 
 
-def test_auto_start_environment_failure_under_disable_runs_untraced(make_env, as_nobody) -> None:  # type: ignore[no-untyped-def]
+def test_auto_start_environment_failure_under_disable_runs_untraced(make_env, as_nobody) -> None:
     import shutil
     import tempfile
 
