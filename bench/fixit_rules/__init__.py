@@ -1,0 +1,1 @@
+"""Fixit rules equivalent to the REC rules, for the lint-speed comparison (needs ``fixit``)."""

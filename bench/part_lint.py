@@ -1,0 +1,287 @@
+"""Part 2: lint speed on the standard library (tests left out), ours against flake8, ruff, Fixit
+and the cost of ``ast.parse`` itself.
+
+Two corpora: the whole tree for the fast tools (flake8 with and without our plugin, our fast
+check, ruff, the ``ast.parse`` reference), and a fixed sample of it for the libcst engines (ours
+and Fixit), which are one to two orders of magnitude slower. Both are copied into a temporary
+directory outside the repository, so no tool picks up this project's configuration.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import corpus, envs
+from bench.context import Context, PartResult
+from bench.corpus import Corpus
+from bench.errors import Unavailable
+from bench.lint_report import Section, render, section_verdicts
+from bench.runner import Command, Outcome, RunResult, alternate
+
+RUFF_RULES = "T201,S101,TRY002,BLE001,S110"
+LINT_OK = frozenset({0, 1})  # 1 = findings, for every tool here
+_FINDING = re.compile(r"^\S+?(?::|@)\d+:\d+", re.MULTILINE)
+
+PARSE_1 = "ast.parse, 1 core (reference)"
+PARSE_N = "ast.parse, all cores (reference)"
+OURS_FAST = "lint_rules check (ast engine, all cores)"
+OURS_FAST_1 = "lint_rules check --jobs 1 (ast engine, 1 core)"
+OURS_FAST_WARM = "lint_rules check, second run (cache)"
+RUFF = f"ruff --select {RUFF_RULES}"
+RUFF_WARM = "ruff, second run (cache)"
+FLAKE8_BASE = "flake8 baseline (plugin not installed)"
+FLAKE8_ALL = "flake8 + REC plugin (default checks + REC)"
+FLAKE8_REC = "flake8 --select REC"
+OURS_CST = "lint_rules check --engine cst"
+FIXIT = "Fixit, REC-equivalent rules"
+LABELS = {
+    "flake8_all": FLAKE8_ALL,
+    "flake8_base": FLAKE8_BASE,
+    "fast": OURS_FAST,
+    "fast_1": OURS_FAST_1,
+    "parse_1": PARSE_1,
+    "warm": OURS_FAST_WARM,
+    "parse_n": PARSE_N,
+    "cst": OURS_CST,
+    "fixit": FIXIT,
+}
+
+
+def _findings(cmd: Command, result: RunResult) -> dict[str, float]:
+    text = result.stdout_path.read_text(encoding="utf-8", errors="replace")
+    return {"findings": float(len(_FINDING.findall(text)))}
+
+
+def _python_tool(python: Path, tool: str) -> str:
+    """The console script ``tool`` next to ``python`` (venvs put them side by side)."""
+    candidate = python.parent / tool
+    if not candidate.is_file():
+        raise Unavailable(f"{tool} is not installed next to {python}")
+    return str(candidate)
+
+
+def _fast_commands(ctx: Context, work: Path, listfile: Path) -> list[Command]:
+    py = ctx.python("3.11")
+    env = envs.repo_env()
+    ours = (str(py), "-m", "lint_rules", "check")
+    cmds = [
+        Command(
+            PARSE_1,
+            (str(py), "-m", "bench.helpers.parse_ref", "--jobs", "1", str(listfile)),
+            env=env,
+            cwd=work,
+        ),
+        Command(
+            PARSE_N,
+            (str(py), "-m", "bench.helpers.parse_ref", "--jobs", "0", str(listfile)),
+            env=env,
+            cwd=work,
+        ),
+        Command(
+            OURS_FAST,
+            (*ours, "--cache-dir", str(work / "cold-cache"), "stdlib"),
+            env=env,
+            cwd=work,
+            ok_codes=LINT_OK,
+            scratch=work / "cold-cache",
+        ),
+        Command(
+            OURS_FAST_1,
+            (*ours, "--jobs", "1", "--cache-dir", str(work / "cold-cache-1"), "stdlib"),
+            env=env,
+            cwd=work,
+            ok_codes=LINT_OK,
+            scratch=work / "cold-cache-1",
+        ),
+        Command(
+            OURS_FAST_WARM,
+            (*ours, "--cache-dir", str(work / "warm-cache"), "stdlib"),
+            env=env,
+            cwd=work,
+            ok_codes=LINT_OK,
+            prime=True,
+        ),
+    ]
+    ruff = _python_tool(py, "ruff")
+    ruff_args = ("check", "--isolated", "--select", RUFF_RULES, "--output-format", "concise", "-q")
+    cmds.append(
+        Command(RUFF, (ruff, *ruff_args, "--no-cache", "stdlib"), cwd=work, ok_codes=LINT_OK)
+    )
+    cmds.append(
+        Command(
+            RUFF_WARM,
+            (ruff, *ruff_args, "--cache-dir", str(work / "ruff-cache"), "stdlib"),
+            cwd=work,
+            ok_codes=LINT_OK,
+            prime=True,
+        )
+    )
+    return cmds
+
+
+def _flake8_commands(ctx: Context, work: Path) -> list[Command]:
+    flake8 = _python_tool(ctx.python("3.11"), "flake8")
+    return [
+        Command(FLAKE8_ALL, (flake8, "--isolated", "stdlib"), cwd=work, ok_codes=LINT_OK),
+        Command(
+            FLAKE8_REC,
+            (flake8, "--isolated", "--select", "REC", "stdlib"),
+            cwd=work,
+            ok_codes=LINT_OK,
+        ),
+    ]
+
+
+def _baseline_command(ctx: Context, work: Path) -> Command:
+    base = envs.flake8_baseline_python(ctx.python("3.11"))
+    return Command(
+        FLAKE8_BASE,
+        (_python_tool(base, "flake8"), "--isolated", "stdlib"),
+        cwd=work,
+        ok_codes=LINT_OK,
+    )
+
+
+def _cst_commands(ctx: Context, work: Path) -> list[Command]:
+    py = ctx.python("3.11")
+    cache = work / "cst-cache"
+    ours = (str(py), "-m", "lint_rules", "check", "--cache-dir", str(cache))
+    return [
+        Command(
+            OURS_FAST,
+            (*ours, "stdlib"),
+            env=envs.repo_env(),
+            cwd=work,
+            ok_codes=LINT_OK,
+            scratch=cache,
+        ),
+        Command(
+            OURS_CST,
+            (*ours, "--engine", "cst", "stdlib"),
+            env=envs.repo_env(),
+            cwd=work,
+            ok_codes=LINT_OK,
+            scratch=cache,
+        ),
+    ]
+
+
+def _fixit_command(ctx: Context, work: Path) -> Command:
+    fixit = _python_tool(envs.fixit_python(ctx.python("3.11")), "fixit")
+    argv = (fixit, "--rules", "bench.fixit_rules.rec_equivalents", "lint", "stdlib")
+    return Command(FIXIT, argv, env={"PYTHONPATH": str(envs.REPO)}, cwd=work, ok_codes=LINT_OK)
+
+
+def _measure(
+    ctx: Context,
+    planned: list[Command],
+    missing: dict[str, str],
+    reps: int,
+) -> dict[str, Outcome]:
+    outcomes = alternate(planned, reps, ctx.scratch("out"), _findings, ctx.progress)
+    for label, reason in missing.items():
+        outcomes[label] = Outcome(Command(label, ()), error=reason)
+    return outcomes
+
+
+def _try(
+    build: Callable[[], list[Command] | Command],
+    label: str,
+    planned: list[Command],
+    missing: dict[str, str],
+) -> None:
+    """Add what ``build`` makes to ``planned``, or record why ``label`` is unavailable."""
+    try:
+        made = build()
+    except Unavailable as exc:
+        missing[label] = str(exc)
+        return
+    planned.extend(made if isinstance(made, list) else [made])
+
+
+def run(ctx: Context) -> PartResult:
+    """Run part 2 and return its Markdown section."""
+    stdlib = Path(sysconfig_stdlib(ctx.python("3.11")))
+    # flake8 takes about a minute per run on the whole tree here: a quarter of it keeps three
+    # alternating runs of each variant inside the time budget, and the ratio is what matters.
+    every_big = 8 if ctx.quick else 1
+    every_flake8 = 8 if ctx.quick else 4
+    every_cst = 64 if ctx.quick else 24
+    root = Path(tempfile.mkdtemp(prefix="bench-lint-"))
+    try:
+        big = corpus.build(stdlib, root / "big" / "stdlib", every=every_big)
+        part = corpus.build(stdlib, root / "flake8" / "stdlib", every=every_flake8)
+        sample = corpus.build(stdlib, root / "sample" / "stdlib", every=every_cst)
+        listfile = corpus.write_list(big, root / "big-files.txt")
+        work = big.root.parent
+        ctx.progress(f"lint corpus: {len(big.files)} files, {big.lines} lines")
+        groups: list[tuple[str, Corpus, str, list[Builder], int]] = [
+            (
+                f"{_scope(every_big)}: our fast check, ruff and the parse reference",
+                big,
+                PARSE_N,
+                [(lambda: _fast_commands(ctx, work, listfile), OURS_FAST)],
+                ctx.reps(full=3, quick=3),
+            ),
+            (
+                f"{_scope(every_flake8)}: flake8 with and without our plugin",
+                part,
+                FLAKE8_BASE,
+                [
+                    (lambda: _baseline_command(ctx, part.root.parent), FLAKE8_BASE),
+                    (lambda: _flake8_commands(ctx, part.root.parent), FLAKE8_ALL),
+                ],
+                ctx.reps(full=3, quick=2),
+            ),
+            (
+                f"{_scope(every_cst)}: the libcst engines",
+                sample,
+                OURS_FAST,
+                [
+                    (lambda: _cst_commands(ctx, sample.root.parent), OURS_CST),
+                    (lambda: _fixit_command(ctx, sample.root.parent), FIXIT),
+                ],
+                ctx.reps(full=2, quick=2),
+            ),
+        ]
+        sections = [_group(ctx, *group) for group in groups]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return PartResult(render(sections, RUFF_RULES, LABELS), section_verdicts(sections, LABELS))
+
+
+Builder = tuple[Callable[[], list[Command] | Command], str]
+
+
+def _scope(every: int) -> str:
+    """How much of the standard library a section covers, for its title."""
+    return "Whole tree" if every == 1 else f"Every {every}th file"
+
+
+def _group(
+    ctx: Context, title: str, files: Corpus, reference: str, builders: list[Builder], reps: int
+) -> Section:
+    planned: list[Command] = []
+    missing: dict[str, str] = {}
+    for build, label in builders:
+        _try(build, label, planned, missing)
+    ctx.progress(f"lint: {title} ({reps} reps)")
+    return Section(title, files, _measure(ctx, planned, missing, reps), reference, reps)
+
+
+def sysconfig_stdlib(python: Path) -> str:
+    """The standard library directory of ``python``."""
+    done = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        raise Unavailable(f"cannot locate the standard library of {python}")
+    return done.stdout.strip()

@@ -1,0 +1,113 @@
+"""The ways of running a workload that the recorder benchmark compares, as runnable commands.
+
+Each variant runs the workload script as ``__main__`` with the same argument, from a scratch
+working directory: untraced, under no-op hooks (the floor any recorder pays), under our recorder
+with either backend, and under the Rust recorder. A variant that cannot be set up (no Python
+3.12, the Rust recorder's venv failed to install) becomes an unavailable outcome with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import envs
+from bench.context import Context
+from bench.errors import Unavailable
+from bench.runner import Command
+
+UNTRACED_311 = "untraced 3.11"
+FLOOR_311 = "no-op settrace 3.11"
+OURS_311 = "ours settrace 3.11"
+UNTRACED_312 = "untraced 3.12"
+FLOOR_312 = "no-op monitoring 3.12"
+OURS_312 = "ours monitoring 3.12"
+RUST_312 = "Rust recorder 3.12"
+RUST_EQ = "Rust recorder 3.12, same content"
+RUST_FILTER = Path(__file__).resolve().parent / "rust_same_content.toml"
+
+ALL: tuple[str, ...] = (
+    UNTRACED_312,
+    FLOOR_312,
+    OURS_312,
+    RUST_312,
+    RUST_EQ,
+    UNTRACED_311,
+    FLOOR_311,
+    OURS_311,
+)
+RECORDERS: tuple[str, ...] = (OURS_312, OURS_311, RUST_312, RUST_EQ)
+
+# The untraced run each variant is compared with: the same interpreter.
+BASELINE = {
+    UNTRACED_311: UNTRACED_311,
+    FLOOR_311: UNTRACED_311,
+    OURS_311: UNTRACED_311,
+    UNTRACED_312: UNTRACED_312,
+    FLOOR_312: UNTRACED_312,
+    OURS_312: UNTRACED_312,
+    RUST_312: UNTRACED_312,
+    RUST_EQ: UNTRACED_312,
+}
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A variant that could not be set up, and why."""
+
+    label: str
+    reason: str
+
+
+def _rust_python(ctx: Context) -> Path:
+    return envs.rust_recorder_python(ctx.python("3.12"))
+
+
+def build(
+    ctx: Context, labels: tuple[str, ...], script: Path, args: list[str], tag: str
+) -> list[Command | Missing]:
+    """Commands for ``labels`` running ``script args``; ``tag`` keeps scratch dirs apart."""
+    planned: list[Command | Missing] = []
+    for label in labels:
+        try:
+            planned.append(_command(ctx, label, script, args, tag))
+        except Unavailable as exc:
+            planned.append(Missing(label, str(exc)))
+    return planned
+
+
+def _command(ctx: Context, label: str, script: Path, args: list[str], tag: str) -> Command:
+    slug = "".join(c if c.isalnum() else "-" for c in f"{tag}-{label}")
+    cwd = ctx.scratch("cwd")
+    trace = ctx.scratch("traces") / slug
+    target = [str(script), *args]
+    env = envs.repo_env()
+    if label in (UNTRACED_311, UNTRACED_312):
+        python = ctx.python("3.11" if label == UNTRACED_311 else "3.12")
+        # Exactly ``python SCRIPT ARGS``: no PYTHONPATH, nothing imported from the project.
+        return Command(label, (str(python), *target), cwd=cwd)
+    if label in (FLOOR_311, FLOOR_312):
+        python = ctx.python("3.11" if label == FLOOR_311 else "3.12")
+        helper = (
+            "bench.helpers.noop_settrace" if label == FLOOR_311 else "bench.helpers.noop_monitoring"
+        )
+        return Command(label, (str(python), "-m", helper, *target), env=env, cwd=cwd)
+    if label in (OURS_311, OURS_312):
+        python = ctx.python("3.11" if label == OURS_311 else "3.12")
+        backend = "settrace" if label == OURS_311 else "monitoring"
+        argv = (str(python), "-m", "recorder", "--backend", backend, "--trace-dir", str(trace))
+        return Command(label, (*argv, "--", *target), env=env, cwd=cwd, scratch=trace)
+    if label in (RUST_312, RUST_EQ):
+        python = _rust_python(ctx)
+        rust: tuple[str, ...] = (
+            str(python),
+            "-m",
+            "codetracer_python_recorder",
+            "--format",
+            "json",
+        )
+        if label == RUST_EQ:
+            rust = (*rust, "--trace-filter", str(RUST_FILTER))
+        # No PYTHONPATH: the Rust recorder's venv must not see the project's packages.
+        return Command(label, (*rust, "--trace-dir", str(trace), *target), cwd=cwd, scratch=trace)
+    raise Unavailable(f"unknown variant {label!r}")

@@ -1,0 +1,124 @@
+"""Verdicts against the issue's targets, derived from (synthetic) measured outcomes."""
+
+from pathlib import Path
+
+from bench import lint_report, recorder_report
+from bench.runner import Command, Outcome, RunResult
+from bench.variants import OURS_311, OURS_312, RUST_312, RUST_EQ, UNTRACED_312
+from bench.workloads import WORKLOADS
+
+
+def _outcome(label: str, walls: list[float], rss_mib: float = 20.0, **facts: float) -> Outcome:
+    runs = [RunResult(w, int(rss_mib * 1024), 0, Path("out"), "") for w in walls]
+    return Outcome(Command(label, ("x",)), runs=runs, facts=dict(facts))
+
+
+def _broken(label: str, reason: str) -> Outcome:
+    return Outcome(Command(label, ()), error=reason)
+
+
+def test_slower_than_rust_is_said_plainly() -> None:
+    def pair(ours: list[float], rust: list[float]) -> dict[str, Outcome]:
+        # The default-content Rust run is deliberately faster: it must not be the yardstick.
+        return {
+            OURS_312: _outcome(OURS_312, ours),
+            RUST_EQ: _outcome(RUST_EQ, rust),
+            RUST_312: _outcome(RUST_312, [0.1] * len(rust)),
+        }
+
+    results = [
+        recorder_report.WorkloadResult(WORKLOADS[0], 1, pair([1.0, 1.0], [2.0, 2.0])),
+        recorder_report.WorkloadResult(WORKLOADS[1], 1, pair([3.0, 3.2], [2.0, 2.0])),
+        recorder_report.WorkloadResult(WORKLOADS[2], 1, pair([2.2, 1.9], [2.0, 2.0])),
+    ]
+    lines = recorder_report.verdicts(results, [])
+    what = "ours (3.12, sys.monitoring) against the Rust recorder at equal recorded content"
+    assert lines == [
+        f"- **Not there yet:** {what} is slower on lines (1.55x (1.5-1.6)).",
+        "- Ours (3.12, sys.monitoring) against the Rust recorder at equal recorded content: on "
+        "par within noise on values (1.02x (0.95-1.1)) (slower by the median, faster in at least "
+        "one paired run).",
+    ]
+
+
+def test_no_slower_anywhere() -> None:
+    outcomes = {OURS_312: _outcome(OURS_312, [1.0]), RUST_EQ: _outcome(RUST_EQ, [2.0])}
+    lines = recorder_report.verdicts(
+        [recorder_report.WorkloadResult(WORKLOADS[0], 1, outcomes)], []
+    )
+    assert lines == [
+        "- Ours (3.12, sys.monitoring) against the Rust recorder at equal recorded content: "
+        "no slower on any workload measured."
+    ]
+
+
+def test_no_comparison_when_rust_unavailable() -> None:
+    outcomes = {OURS_312: _outcome(OURS_312, [1.0]), RUST_EQ: _broken(RUST_EQ, "pip failed")}
+    lines = recorder_report.verdicts(
+        [recorder_report.WorkloadResult(WORKLOADS[0], 1, outcomes)], []
+    )
+    assert lines[0].startswith("- calls: no comparison with the Rust recorder")
+
+
+def test_memory_flat_or_growing() -> None:
+    def row(factor: int, ours: float, rust: float) -> recorder_report.MemoryRow:
+        return recorder_report.MemoryRow(
+            factor,
+            factor,
+            {
+                UNTRACED_312: _outcome(UNTRACED_312, [1.0], 10.0),
+                OURS_312: _outcome(OURS_312, [1.0], ours),
+                OURS_311: _broken(OURS_311, "crashed"),
+                RUST_312: _outcome(RUST_312, [1.0], rust),
+            },
+        )
+
+    lines = recorder_report._memory_verdicts([row(1, 30.0, 50.0), row(4, 31.0, 150.0)])
+    assert lines == [
+        f"- Peak RSS of {OURS_312} from x1 to x4 run length: 30.0 -> 31.0 MiB (1.03x): flat.",
+        f"- Peak RSS of {RUST_312} from x1 to x4 run length: 50.0 -> 150.0 MiB (3.00x): "
+        "**grows**, above the 100 MiB target.",
+    ]
+
+
+def test_lint_targets() -> None:
+    names = {
+        "flake8_all": "all",
+        "flake8_base": "base",
+        "fast": "fast",
+        "warm": "warm",
+        "parse_n": "parse",
+        "cst": "cst",
+        "fixit": "fixit",
+    }
+    fast = {
+        "base": _outcome("base", [10.0, 10.0]),
+        "all": _outcome("all", [10.5, 10.5]),
+        "parse": _outcome("parse", [1.0, 1.0]),
+        "fast": _outcome("fast", [3.0, 3.0]),
+        "warm": _outcome("warm", [0.1, 0.1]),
+    }
+    cst = {"cst": _outcome("cst", [2.0, 2.0]), "fixit": _broken("fixit", "pip failed")}
+    lines = lint_report.verdicts(fast, cst, names)
+    assert lines == [
+        "- flake8 plugin adds under 10% to flake8's baseline: it adds +5.0% - met.",
+        "- fast check near the cost of `ast.parse` on all cores (within 2x): 3x the parse time"
+        " - **not met**.",
+        "- libcst engine at least 10x faster than Fixit on the same rules: not measured "
+        "(a side is unavailable).",
+        "- second run over unchanged files near-instant (under 20% of a cold run): 0.03x of the"
+        " cold run - met.",
+    ]
+
+
+def test_seams_verdict() -> None:
+    from bench.part_faults import seams_verdict
+    from bench.stats import Ratio
+
+    assert seams_verdict(Ratio(1.01, 0.9, 1.12)).endswith(
+        "no measurable cost (not slower in every pair by more than 3%) - met."
+    )
+    assert seams_verdict(Ratio(0.83, 0.77, 0.9)).endswith("- met.")
+    assert seams_verdict(Ratio(1.2, 1.1, 1.3)) == (
+        "+20.0% (+10.0% to +30.0%), slower in every pair: **a measurable cost**."
+    )
