@@ -1,0 +1,97 @@
+"""The sweep's report: a table (scenario x fault: explored, passed, failed), failures with the
+command that reproduces each, and the same data as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fault_injection.invariants import Verdict
+from fault_injection.model import Case, RunResult
+
+
+@dataclass
+class Failure:
+    """One run that broke an invariant."""
+
+    case: str
+    violations: list[str]
+    reproduce: str
+    returncode: int
+    stderr_tail: str
+
+
+@dataclass
+class SweepReport:
+    """Everything the sweep found."""
+
+    planned: int = 0
+    wall_time: float = 0.0
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    cells: dict[tuple[str, str], Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter))
+    outcomes: Counter[str] = field(default_factory=Counter)
+    failures: list[Failure] = field(default_factory=list)
+    notes: Counter[str] = field(default_factory=Counter)
+    run_time: float = 0.0
+
+    @property
+    def explored(self) -> int:
+        """Runs done."""
+        return sum(cell["explored"] for cell in self.cells.values())
+
+    @property
+    def failed(self) -> int:
+        """Runs that broke an invariant."""
+        return len(self.failures)
+
+    def add(self, case: Case, verdict: Verdict, result: RunResult, reproduce: str) -> None:
+        """Record one checked run."""
+        cell = self.cells[(case.scenario, case.kind)]
+        cell["explored"] += 1
+        cell["passed" if verdict.ok else "failed"] += 1
+        self.outcomes[verdict.outcome] += 1
+        self.notes.update(verdict.notes)
+        self.run_time += result.elapsed
+        if not verdict.ok:
+            tail = "\n".join(result.stderr_text.splitlines()[-6:])
+            self.failures.append(Failure(case.name, verdict.violations, reproduce,
+                                         result.returncode, tail))
+
+    def render(self, max_failures: int = 30) -> list[str]:
+        """The human report, line by line."""
+        lines = [f"{'scenario':<12} {'fault':<8} {'explored':>8} {'passed':>7} {'failed':>7}"]
+        for (scenario, kind), cell in sorted(self.cells.items()):
+            lines.append(f"{scenario:<12} {kind:<8} {cell['explored']:>8} {cell['passed']:>7} "
+                         f"{cell['failed']:>7}")
+        lines.append(f"total: {self.explored} fault points explored, {self.failed} failed, "
+                     f"wall time {self.wall_time:.1f}s "
+                     f"({self.explored / max(self.wall_time, 1e-9):.1f} runs/s)")
+        lines.append("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items())))
+        lines.extend(f"note: {text} ({n} runs)" for text, n in sorted(self.notes.items()))
+        for failure in sorted(self.failures, key=lambda f: f.case)[:max_failures]:
+            lines.append(f"FAILED {failure.case} (exit {failure.returncode})")
+            lines.extend(f"    - {violation}" for violation in failure.violations)
+            lines.append(f"    reproduce: {failure.reproduce}")
+        if self.failed > max_failures:
+            lines.append(f"... and {self.failed - max_failures} more failures (see the JSON)")
+        return lines
+
+    def to_json(self) -> dict[str, object]:
+        """The report as JSON-ready data."""
+        return {
+            "explored": self.explored, "planned": self.planned, "failed": self.failed,
+            "wall_time_s": round(self.wall_time, 3),
+            "fault_points": self.counts,
+            "outcomes": dict(self.outcomes),
+            "notes": dict(self.notes),
+            "table": [{"scenario": s, "fault": k, **dict(c)}
+                      for (s, k), c in sorted(self.cells.items())],
+            "failures": [f.__dict__ for f in self.failures],
+        }
+
+    def write_json(self, path: Path) -> None:
+        """Write :meth:`to_json` to ``path``."""
+        path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
