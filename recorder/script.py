@@ -11,6 +11,7 @@ at the script's own frames.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import types
@@ -45,12 +46,29 @@ def load_script(path: str) -> tuple[str, bytes]:
             path=path) from exc
 
 
+_RECORDER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
 def _own_frames(tb: TracebackType | None, code: CodeType) -> TracebackType | None:
-    """The traceback from the script's module frame on (the recorder's frames left out)."""
-    cursor = tb
-    while cursor is not None and cursor.tb_frame.f_code is not code:
+    """The script's part of a traceback: from its module frame ``code`` down to the first
+    recorder frame.
+
+    A recorder frame below a script frame is a tracer callback (a Ctrl-C or an error can surface
+    inside one): it and everything it called are ours, not the program's, so the chain is cut
+    there and the traceback reads as it would without the recorder.
+    """
+    start = tb
+    while start is not None and start.tb_frame.f_code is not code:
+        start = start.tb_next
+    if start is None:
+        return tb
+    cursor = start
+    while cursor.tb_next is not None:
+        if cursor.tb_next.tb_frame.f_code.co_filename.startswith(_RECORDER_DIR):
+            cursor.tb_next = None
+            break
         cursor = cursor.tb_next
-    return cursor if cursor is not None else tb
+    return start
 
 
 def trim_traceback(exc: BaseException, code: CodeType | None) -> BaseException:

@@ -159,7 +159,7 @@ class TraceSession:
         with deferred_signals():
             self.outcome = self._finish(exit_code, label)
             self._log_notes()
-        logs.set_trace_id(None)
+        # The trace id stays set: the report written after stop (the trailer) names this trace.
         return self.outcome
 
     def _log_notes(self) -> None:

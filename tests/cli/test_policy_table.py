@@ -126,6 +126,7 @@ def test_recorder_failure_under_abort(point: str, nth: int, action: str, persist
                         prelude=hook_prelude(point, nth, action, persistent))
     trailer = last_json(proc.stderr)
     assert (trailer["error_code"], trailer["error_kind"]) == (code, kind)
+    assert len(str(trailer["trace_id"])) == 32  # the trailer names the trace it is about
     assert proc.returncode == {"Environment": 10, "Internal": 70}[kind]
     assert b"Traceback" not in proc.stderr
     assert untraced_stdout(path).startswith(proc.stdout)  # stopped early, but only its own output
@@ -290,3 +291,19 @@ def test_sigint_while_finalising_publishes_then_ends_by_sigint(point: str, backe
     assert proc.returncode == -signal.SIGINT, proc.stderr
     assert proc.stdout == untraced_stdout(path)
     assert trace_state(tmp_path / "trace-out") == "complete"
+
+
+def test_sigint_inside_a_callback_shows_only_the_scripts_frames(backend: str, run_recorder,
+                                                                 script, tmp_path: Path) -> None:
+    path = script(PROGRAM)
+    proc = run_recorder(["--backend", backend, path.name],
+                        prelude=hook_prelude("line", 50, "sigint"))
+    assert proc.returncode == -signal.SIGINT, proc.stderr
+    stderr = proc.stderr.decode()
+    assert stderr.startswith("Traceback (most recent call last):")
+    assert stderr.rstrip().endswith("KeyboardInterrupt")
+    frames = [line for line in stderr.splitlines() if line.startswith("  File ")]
+    assert frames and all(str(path) in line for line in frames), stderr
+    assert trace_state(tmp_path / "trace-out") == "complete"
+    metadata = json.loads((tmp_path / "trace-out" / "trace_metadata.json").read_text())
+    assert metadata["process_exit_status"]["label"] == "interrupted"
