@@ -194,19 +194,15 @@ def _root() -> bool:
 
 @pytest.fixture
 def small_tmpfs() -> Iterator[Path]:
-    if not _root():
-        pytest.skip("mounting a tmpfs needs root")
-    mount_point = Path(tempfile.mkdtemp(prefix="rec-tmpfs-"))
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(mount_point)],
-                          capture_output=True)
-    if done.returncode != 0:
-        mount_point.rmdir()
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    """A 48 KiB tmpfs (real ENOSPC), from the fault-injection harness's mechanism."""
+    from fault_injection.errors import MechanismUnavailable
+    from fault_injection.mechanisms.tmpfs import mounted_tmpfs
+
     try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", str(mount_point)], check=False)
-        mount_point.rmdir()
+        with mounted_tmpfs("48k") as mount_point:
+            yield mount_point
+    except MechanismUnavailable as exc:
+        pytest.skip(str(exc))
 
 
 BIG_PROGRAM = """
