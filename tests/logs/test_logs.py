@@ -19,6 +19,7 @@ from recorder.policy import RecorderPolicy
 
 @pytest.fixture(autouse=True)
 def _reset() -> object:
+    logs.set_trace_id(None)  # other tests' sessions leave theirs set, as the trailer needs
     yield
     logs.set_trace_id(None)
     logs.configure_logging(RecorderPolicy())
