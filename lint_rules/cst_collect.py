@@ -25,10 +25,12 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from lint_rules import semantics
-from lint_rules.cst_scopes import Binding, Resolver, dotted_name
+from lint_rules.cst_scopes import Resolver, dotted_name
+from lint_rules.scopes import Scope
 
 Handler = cst.ExceptHandler | cst.ExceptStarHandler
-_TargetOwner = cst.AssignTarget | cst.AnnAssign | cst.AugAssign | cst.For | cst.CompFor
+_TargetOwner = cst.AssignTarget | cst.AnnAssign | cst.AugAssign | cst.For
+Comprehension = cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Collected:
     handlers: list[HandlerInfo] = field(default_factory=list)
     stdout_attrs: list[cst.Attribute] = field(default_factory=list)
     stdout_names: list[cst.Name] = field(default_factory=list)
+    # Collected node -> index of the top-level statement holding it (to position it cheaply).
+    top_of: dict[cst.CSTNode, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,10 +73,12 @@ class Context:
     """Where a node runs (shared by siblings; a new one only where something changes)."""
 
     qualname: str
+    scope: Scope  # where names used here are looked up and bound (:mod:`lint_rules.scopes`)
     function: FunctionInfo | None = None
     handlers: tuple[HandlerInfo, ...] = ()  # enclosing handlers of the same function
     guarded: bool = False
     type_checking: bool = False
+    top: int = -1  # index of the enclosing top-level statement in ``Module.body``
 
 
 # Fields that hold only whitespace, comments or punctuation: never followed.
@@ -132,13 +138,16 @@ class Collector:
     def __init__(self, resolver: Resolver, module: str, guard_functions: tuple[str, ...]) -> None:
         self.out = Collected()
         self._resolver = resolver
+        self._table = resolver.table
         self._guards = frozenset(guard_functions)
-        self._root = Context(module)
+        self._root = Context(module, resolver.table.module)
         self._stack: list[tuple[cst.CSTNode, Context]] = []
 
     def run(self, module: cst.Module) -> Collected:
         stack = self._stack
-        stack.append((module, self._root))
+        root = self._root
+        body = list(enumerate(module.body))
+        stack.extend((stmt, dataclasses.replace(root, top=i)) for i, stmt in reversed(body))
         special = {
             cst.FunctionDef: self._function,
             cst.Lambda: self._lambda,
@@ -152,7 +161,12 @@ class Collector:
             cst.AnnAssign: self._target,
             cst.AugAssign: self._target,
             cst.For: self._target,
-            cst.CompFor: self._target,
+            cst.ListComp: self._comprehension,
+            cst.SetComp: self._comprehension,
+            cst.GeneratorExp: self._comprehension,
+            cst.DictComp: self._comprehension,
+            cst.Global: self._global,
+            cst.Nonlocal: self._nonlocal,
             cst.NamedExpr: self._walrus,
             cst.WithItem: self._with_item,
             cst.MatchAs: self._match_name,
@@ -164,49 +178,65 @@ class Collector:
             cst.Attribute: self._attribute,
             cst.Name: self._name,
             cst.Arg: self._arg,
-            cst.Param: self._param,
         }
         while stack:
             node, ctx = stack.pop()
             handler = special.get(type(node))
             if handler is None or handler(node, ctx):  # type: ignore[operator]
-                stack.extend((child, ctx) for child in _children(node))
+                # Reversed: source order, so that ``global x`` is seen before ``x = ...``
+                # (bindings are placed as they are met, exactly like the ast engine).
+                stack.extend((child, ctx) for child in reversed(_children(node)))
         return self.out
 
     def _push(self, nodes: Sequence[cst.CSTNode | None], ctx: Context) -> None:
-        self._stack.extend((n, ctx) for n in nodes if n is not None)
+        """Visit ``nodes`` in this order, before anything pushed earlier."""
+        self._stack.extend((n, ctx) for n in reversed(nodes) if n is not None)
+
+    def _params(self, params: cst.Parameters, scope: Scope, ctx: Context) -> None:
+        """Parameters bind in the function's ``scope``; defaults and annotations run in ``ctx``."""
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+        for param in every:
+            self._table.bind(scope, param.name.value)
+        self._push([part for p in every for part in (p.annotation, p.default)], ctx)
 
     # -- scopes ---------------------------------------------------------------------------
 
     def _function(self, node: cst.FunctionDef, ctx: Context) -> bool:
-        self._resolver.note_binding(node.name.value, module_level=False)
+        self._table.bind(ctx.scope, node.name.value)
+        scope = Scope("function", ctx.scope)
         qualname = f"{ctx.qualname}.{node.name.value}"
         abstract = any(
             semantics.is_abstract_decorator(dotted_name(d.decorator)) for d in node.decorators
         )
         inner = Context(
             qualname,
+            scope,
             FunctionInfo(node.name.value, abstract),
             (),
             ctx.guarded or qualname in self._guards,
             ctx.type_checking,
+            ctx.top,
         )
         self._push([node.body], inner)
         # Decorators, defaults and annotations run in the enclosing context.
-        self._push([*(d.decorator for d in node.decorators), node.params, node.returns], ctx)
+        self._params(node.params, scope, ctx)
+        self._push([*(d.decorator for d in node.decorators), node.returns], ctx)
         return False
 
     def _lambda(self, node: cst.Lambda, ctx: Context) -> bool:
+        scope = Scope("function", ctx.scope)
         function = FunctionInfo(None, False)
-        inner = Context(f"{ctx.qualname}.<lambda>", function, (), ctx.guarded, ctx.type_checking)
+        qualname = f"{ctx.qualname}.<lambda>"
+        inner = Context(qualname, scope, function, (), ctx.guarded, ctx.type_checking, ctx.top)
         self._push([node.body], inner)
-        self._push([node.params], ctx)
+        self._params(node.params, scope, ctx)
         return False
 
     def _class(self, node: cst.ClassDef, ctx: Context) -> bool:
-        binding = Binding("class", node=node)
-        self._resolver.note_binding(node.name.value, binding, self._module_level(ctx))
-        inner = dataclasses.replace(ctx, qualname=f"{ctx.qualname}.{node.name.value}")
+        self._table.bind(ctx.scope, node.name.value, "class", node=node)
+        qualname = f"{ctx.qualname}.{node.name.value}"
+        inner = dataclasses.replace(ctx, qualname=qualname, scope=Scope("class", ctx.scope))
         self._push([node.body], inner)
         self._push([*(d.decorator for d in node.decorators), *node.bases, *node.keywords], ctx)
         return False
@@ -214,17 +244,20 @@ class Collector:
     def _if(self, node: cst.If, ctx: Context) -> bool:
         if not semantics.is_type_checking(dotted_name(node.test)):
             return True
-        self._push([node.test, node.orelse], ctx)
+        self._push([node.orelse], ctx)
         self._push([node.body], dataclasses.replace(ctx, type_checking=True))
+        self._push([node.test], ctx)
         return False
 
     def _handler(self, node: Handler, ctx: Context) -> bool:
         if node.name is not None and isinstance(node.name.name, cst.Name):
             self._resolver.handler_of_name[node.name.name] = node
-            self._resolver.note_binding(node.name.name.value, Binding("except"))
+            bound = node.name.name
+            self._table.bind(ctx.scope, bound.value, "except", node=bound)
         info = HandlerInfo(node, ctx.guarded)
         if not ctx.type_checking:
             self.out.handlers.append(info)
+            self.out.top_of[node] = ctx.top
         self._push([node.body], dataclasses.replace(ctx, handlers=(*ctx.handlers, info)))
         self._push([node.type], ctx)  # the caught types are evaluated outside the handler
         return False
@@ -236,6 +269,7 @@ class Collector:
             handler.has_raise = True
         if not ctx.type_checking:
             self.out.raises.append((node, ctx.function, ctx.handlers))
+            self.out.top_of[node] = ctx.top
         return True
 
     def _call(self, node: cst.Call, ctx: Context) -> bool:
@@ -243,81 +277,88 @@ class Collector:
             handler.calls.append(node)
         if not ctx.type_checking:
             self.out.calls.append(node)
+            self.out.top_of[node] = ctx.top
         return True
 
     def _assert(self, node: cst.Assert, ctx: Context) -> bool:
         if not ctx.type_checking:
             self.out.asserts.append(node)
+            self.out.top_of[node] = ctx.top
         return True
 
     def _attribute(self, node: cst.Attribute, ctx: Context) -> bool:
         if node.attr.value == "__stdout__" and not ctx.type_checking:
             self.out.stdout_attrs.append(node)
+            self.out.top_of[node] = ctx.top
         self._push([node.value], ctx)  # ``attr`` is a Name node but never a reference
         return False
 
     def _name(self, node: cst.Name, ctx: Context) -> bool:
+        self._table.scope_of_name[node] = ctx.scope
         if node.value == "__stdout__" and not ctx.type_checking:
             self.out.stdout_names.append(node)
+            self.out.top_of[node] = ctx.top
         return False
 
     def _arg(self, node: cst.Arg, ctx: Context) -> bool:
         self._push([node.value], ctx)  # ``f(__stdout__=1)``: the keyword is not a reference
         return False
 
-    def _param(self, node: cst.Param, ctx: Context) -> bool:
-        self._resolver.note_binding(node.name.value)
-        self._push([node.annotation, node.default], ctx)  # the parameter name binds
-        return False
-
-    # -- bindings (names only: which scope binds them is ScopeProvider's job) -------------------
+    # -- bindings: placed in their scope as they are met, like the ast engine -------------------
 
     def _import(self, node: cst.Import | cst.ImportFrom, ctx: Context) -> bool:
-        self._resolver.note_import(node, self._module_level(ctx))
+        self._resolver.note_import(node, ctx.scope)
         return False  # imports hold no expressions, and their Names are not references
 
-    def _target(
-        self,
-        node: cst.AssignTarget
-        | cst.AnnAssign
-        | cst.AugAssign
-        | cst.For
-        | cst.CompFor
-        | cst.NamedExpr,
-        ctx: Context,
-    ) -> bool:
-        self._bind_names(node.target)
+    def _target(self, node: _TargetOwner, ctx: Context) -> bool:
+        self._table.bind_target(ctx.scope, node.target)
         return True
 
     def _with_item(self, node: cst.WithItem, ctx: Context) -> bool:
         if node.asname is not None:
-            self._bind_names(node.asname.name)
+            self._table.bind_target(ctx.scope, node.asname.name)
         return True
 
     def _match_name(self, node: cst.MatchAs | cst.MatchStar, ctx: Context) -> bool:
         if node.name is not None:
-            self._resolver.note_extra(node.name)
+            self._table.bind(ctx.scope, node.name.value)
         return True
 
     def _match_rest(self, node: cst.MatchMapping, ctx: Context) -> bool:
         if node.rest is not None:
-            self._resolver.note_extra(node.rest)
+            self._table.bind(ctx.scope, node.rest.value)
         return True
 
     def _walrus(self, node: cst.NamedExpr, ctx: Context) -> bool:
+        scope = ctx.scope
+        while scope.kind == "comprehension" and scope.parent is not None:
+            scope = scope.parent  # PEP 572: ``:=`` binds outside the comprehension
         if isinstance(node.target, cst.Name):
-            self._resolver.note_extra(node.target)
+            self._table.bind(scope, node.target.value)
         return True
 
-    def _module_level(self, ctx: Context) -> bool:
-        return ctx.qualname == self._root.qualname
+    def _global(self, node: cst.Global, ctx: Context) -> bool:
+        ctx.scope.global_names.update(item.name.value for item in node.names)
+        return False
 
-    def _bind_names(self, target: cst.BaseExpression) -> None:
-        """Every Name a target binds (``a, (b, *c) = ...``); attributes and subscripts bind none."""
-        if isinstance(target, cst.Name):
-            self._resolver.note_binding(target.value)
-        elif isinstance(target, cst.Tuple | cst.List):
-            for element in target.elements:
-                self._bind_names(element.value)
-        elif isinstance(target, cst.StarredElement):
-            self._bind_names(target.value)
+    def _nonlocal(self, node: cst.Nonlocal, ctx: Context) -> bool:
+        ctx.scope.nonlocal_names.update(item.name.value for item in node.names)
+        return False
+
+    def _comprehension(self, node: Comprehension, ctx: Context) -> bool:
+        """Targets, later iterables, conditions and the element run in the comprehension's
+        scope; the first iterable runs in the enclosing one."""
+        inner = dataclasses.replace(ctx, scope=Scope("comprehension", ctx.scope))
+        parts: list[cst.CSTNode | None] = []
+        comp: cst.CompFor | None = node.for_in
+        while comp is not None:
+            self._table.bind_target(inner.scope, comp.target)
+            parts += [comp.target, None if comp is node.for_in else comp.iter, *comp.ifs]
+            comp = comp.inner_for_in
+        if isinstance(node, cst.DictComp):
+            parts += [node.key, node.value]
+        else:
+            parts.append(node.elt)
+        self._push(parts, inner)
+        self._push([node.for_in.iter], ctx)
+        return False

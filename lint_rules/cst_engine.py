@@ -7,10 +7,12 @@ generated programs) but works on the tree the fixers rewrite.  Designed for spee
   defensive deep copy (the tree is never mutated here);
 * one visitor for all rules (:mod:`lint_rules.cst_collect`), rules evaluated afterwards on the few
   collected nodes (:mod:`lint_rules.cst_rules`);
-* metadata resolved lazily and only what is needed: ``ScopeProvider`` on the first name question
-  and ``ExpressionContextProvider`` only if a bare ``__stdout__`` name occurs;
-* positions only for reported nodes (:mod:`lint_rules.cst_positions`, one bare codegen pass
-  instead of ``PositionProvider``'s range for every node), and only when there is a finding.
+* names resolved from a binding table the walk builds (:mod:`lint_rules.cst_bindings`), not
+  libcst's ``ScopeProvider``; ``ExpressionContextProvider`` runs only if a bare ``__stdout__``
+  name occurs;
+* positions only for reported nodes, and only when there is a finding
+  (:mod:`lint_rules.cst_positions`: a bare codegen pass over just the top-level statements that
+  hold them, instead of ``PositionProvider``'s range for every node).
 
 Syntax is decided by the running interpreter's own parser (``ast.parse``, shared with the ast
 engine): libcst accepts some syntax the interpreter rejects (``type X = int`` on 3.11,
@@ -19,7 +21,8 @@ engine): libcst accepts some syntax the interpreter rejects (``type X = int`` on
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import ast
+from collections.abc import Iterable, Mapping
 
 import libcst as cst
 from libcst.metadata import ExpressionContext, ExpressionContextProvider, MetadataWrapper
@@ -28,8 +31,12 @@ from lint_rules import config as cfgmod
 from lint_rules.ast_engine import parse as ast_parse
 from lint_rules.catalog import BY_CODE
 from lint_rules.config import LintConfig
-from lint_rules.cst_collect import Collector
-from lint_rules.cst_positions import start_positions
+from lint_rules.cst_collect import Collected, Collector
+from lint_rules.cst_positions import (
+    start_positions,
+    start_positions_by_statement,
+    statement_lines,
+)
 from lint_rules.cst_rules import (
     FileRole,
     Hit,
@@ -58,11 +65,17 @@ def file_role(path: str, config: LintConfig) -> tuple[FileRole, str, str]:
 
 def parse_module(source: str, path: str) -> cst.Module | Finding:
     """The libcst tree, or the REC000 finding explaining why there is none."""
+    parsed = parse_both(source, path)
+    return parsed if isinstance(parsed, Finding) else parsed[0]
+
+
+def parse_both(source: str, path: str) -> tuple[cst.Module, ast.Module] | Finding:
+    """The libcst tree and the interpreter's ``ast`` tree, or the REC000 finding."""
     checked = ast_parse(source, path)
     if isinstance(checked, Finding):
         return checked
     try:
-        return cst.parse_module(source)
+        return cst.parse_module(source), checked
     except cst.ParserSyntaxError as exc:
         # The interpreter accepted it but libcst did not: still a report, never a crash.
         message = BY_CODE["REC000"].format(f"libcst: {exc.message}")
@@ -74,6 +87,13 @@ def parse_module(source: str, path: str) -> cst.Module | Finding:
 
 def analyse(wrapper: MetadataWrapper, path: str, config: LintConfig) -> tuple[list[Hit], Resolver]:
     """Every rule hit before noqa and select/ignore filtering, plus the file's resolver."""
+    hits, resolver, _ = _analyse(wrapper, path, config)
+    return hits, resolver
+
+
+def _analyse(
+    wrapper: MetadataWrapper, path: str, config: LintConfig
+) -> tuple[list[Hit], Resolver, Collected]:
     role, module, package = file_role(path, config)
     resolver = Resolver(wrapper, config.facade_modules, package)
     out = Collector(resolver, module, config.guard_functions).run(wrapper.module)
@@ -88,7 +108,7 @@ def analyse(wrapper: MetadataWrapper, path: str, config: LintConfig) -> tuple[li
     hits += check_raises(out, role, resolver)
     hits += check_handlers(out, resolver)
     hits += check_stdout_refs(out, role, resolver, is_reference)
-    return hits, resolver
+    return hits, resolver, out
 
 
 def hits_for_module(wrapper: MetadataWrapper, path: str, config: LintConfig) -> list[Hit]:
@@ -104,13 +124,26 @@ def _byte_column(lines: list[str], line: int, column: int) -> int:
 
 
 def findings_from_hits(
-    hits: Iterable[Hit], wrapper: MetadataWrapper, path: str, lines: list[str], config: LintConfig
+    hits: Iterable[Hit],
+    wrapper: MetadataWrapper,
+    path: str,
+    lines: list[str],
+    config: LintConfig,
+    located: tuple[Mapping[cst.CSTNode, int], ast.Module] | None = None,
 ) -> list[Finding]:
-    """Apply select/ignore and noqa, format messages, deduplicate and sort."""
+    """Apply select/ignore and noqa, format messages, deduplicate and sort.
+
+    ``located`` (collected node -> top-level statement index, and the ``ast`` tree) lets the
+    positions pass generate only the statements holding a finding."""
     hits = [h for h in hits if config.enabled(h[1])]
     if not hits:
         return []  # the common case: no code generation pass for positions at all
-    positions = start_positions(wrapper.module, [node for node, _, _ in hits])
+    nodes = [node for node, _, _ in hits]
+    first_lines = None if located is None else statement_lines(wrapper.module, located[1])
+    if located is not None and first_lines is not None:
+        positions = start_positions_by_statement(wrapper.module, nodes, located[0], first_lines)
+    else:
+        positions = start_positions(wrapper.module, nodes)
     seen: set[Finding] = set()
     for node, code, detail in hits:
         line, column = positions[node]
@@ -123,11 +156,11 @@ def findings_from_hits(
 
 def check_source(source: str, path: str, config: LintConfig) -> list[Finding]:
     """All findings for one file's text, sorted (the same API as the ast engine)."""
-    parsed = parse_module(source, path)
+    parsed = parse_both(source, path)
     if isinstance(parsed, Finding):
         return [parsed] if config.enabled("REC000") else []
-    wrapper = MetadataWrapper(parsed, unsafe_skip_copy=True)
-    hits = hits_for_module(wrapper, path, config)
+    wrapper = MetadataWrapper(parsed[0], unsafe_skip_copy=True)
+    hits, _, out = _analyse(wrapper, path, config)
     # Same line splitting as the ast engine so that noqa comments land on the same lines.
     lines = source.splitlines()
-    return findings_from_hits(hits, wrapper, path, lines, config)
+    return findings_from_hits(hits, wrapper, path, lines, config, (out.top_of, parsed[1]))

@@ -3,61 +3,27 @@
 The rules never trust spelling: ``print`` is the builtin only when scope analysis says so, and an
 exception class is "typed" only when it comes from a configured façade module or is a class of
 this file with a typed base.  The meaning of every answer is fixed by :mod:`lint_rules.semantics`
-(flow-insensitive "may refer to" resolution, as implemented for the ast engine by
-:mod:`lint_rules.scopes`); this module gives the same answers from libcst's ``ScopeProvider``.
-libcst's own per-access answer (``get_qualified_names_for(node)``) is flow-sensitive within a
-scope (``print(1); def print(): ...`` would say "builtin"), so the root name of an expression is
-looked up with ``scope[name]`` (every binding in the first scope that binds it) and only import
-and builtin bindings yield qualified names, exactly like the ast engine.
-
-Scope analysis is the most expensive step of the engine (several times the parse), so it is
-resolved lazily and only for names where it can change an answer.  The collector records, for the
-whole file, every name bound anywhere and how (:meth:`Resolver.note_binding`): a name bound nowhere
-is the builtin (or undefined) without asking, and a name bound only by plain assignments and not a
-builtin can never yield a qualified name.  ``ScopeProvider`` runs only for names bound by an
-import, a class or an ``except ... as`` somewhere, or for builtins that are rebound somewhere.
+(flow-insensitive "may refer to" resolution: the root name of an expression refers to every
+binding in the first scope of its lookup chain that binds it, and only import and builtin bindings
+yield qualified names).  Names are resolved with the binding table the collector builds during
+its walk (:mod:`lint_rules.cst_bindings`, the ast engine's scope logic): libcst's
+``ScopeProvider`` is not run to check a file.  :meth:`Resolver.scope_of` still offers it,
+lazily, to the fixers.
 """
 
 from __future__ import annotations
 
-import builtins
 import enum
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Mapping
 
 import libcst as cst
-from libcst.metadata import (
-    Assignment,
-    BaseAssignment,
-    BuiltinAssignment,
-    ClassScope,
-    ComprehensionScope,
-    ImportAssignment,
-    MetadataWrapper,
-    Scope,
-    ScopeProvider,
-)
+from libcst.metadata import MetadataWrapper, Scope, ScopeProvider
 
 from lint_rules import semantics
+from lint_rules.cst_bindings import BUILTIN_NAMES, Binding, BindingTable
+from lint_rules.scopes import Scope as BindingScope
 
-BUILTIN_NAMES = frozenset(dir(builtins))
-
-BindingKind = Literal["builtin", "import", "class", "except", "other"]
-
-
-@dataclass(frozen=True)
-class Binding:
-    """One thing a name may refer to: ``target`` for imports, ``node`` for classes and
-    ``except ... as`` names (the bound Name node)."""
-
-    kind: BindingKind
-    target: str | None = None
-    node: cst.CSTNode | None = None
-
-
-_BUILTIN = Binding("builtin")
-_OTHER = Binding("other")
+__all__ = ["Binding", "Kind", "Resolver", "dotted_name", "import_targets"]
 
 
 class Kind(enum.Enum):
@@ -134,127 +100,30 @@ class Resolver:
         self._scopes: Mapping[cst.CSTNode, Scope | None] | None = None
         self._facade_modules = facade_modules
         self.package = package
-        # Filled by the collector, for the whole file (see the module docstring).
-        self.bound: set[str] = set()  # every name bound anywhere
-        self.scoped: set[str] = set()  # bound by an import, a class or ``except ... as``
-        self.imports: dict[str, set[str]] = {}  # bound name -> import targets
-        # Names bound only by module-level imports/classes -> those bindings; None: anything
-        # else binds them too, so the scope of each use matters.
-        self._module_only: dict[str, list[Binding] | None] = {}
-        # Bindings libcst's scope analysis does not record (match captures) or puts in the
-        # wrong scope (``:=`` in a comprehension binds in the enclosing function): name -> the
-        # bound Name nodes, placed in their real scope on demand (:meth:`_extra_scopes`).
-        self._extra: dict[str, list[cst.Name]] = {}
+        # Filled by the collector's walk (see the module docstring).
+        self.table = BindingTable()
+        self.imports: dict[str, set[str]] = {}  # bound name -> import targets, any scope
         # ``except T as name``: the Name node bound -> its handler.
         self.handler_of_name: dict[cst.CSTNode, cst.ExceptHandler | cst.ExceptStarHandler] = {}
         # Memo for "is this ClassDef typed?"; None marks "being computed" (cycle guard).
         self._class_memo: dict[cst.ClassDef, bool | None] = {}
 
-    # -- facts from the collector --------------------------------------------------------
-
-    def note_binding(
-        self, name: str, binding: Binding = _OTHER, module_level: bool = False
-    ) -> None:
-        self.bound.add(name)
-        if binding.kind != "other":
-            self.scoped.add(name)
-        simple = self._module_only.setdefault(name, [])
-        if simple is None:
-            return
-        if module_level and binding.kind in ("import", "class"):
-            simple.append(binding)
-        else:
-            self._module_only[name] = None
-
-    def note_extra(self, name: cst.Name) -> None:
-        """A match capture or ``:=`` target (see ``_extra`` in ``__init__``)."""
-        self.note_binding(name.value)
-        self._extra.setdefault(name.value, []).append(name)
-
-    def note_import(self, node: cst.Import | cst.ImportFrom, module_level: bool) -> None:
+    def note_import(self, node: cst.Import | cst.ImportFrom, scope: BindingScope) -> None:
         for local, target in import_targets(node, self.package):
-            self.note_binding(local, Binding("import", target=target), module_level)
+            self.table.bind(scope, local, "import", target=target)
             self.imports.setdefault(local, set()).add(target)
 
     # -- resolution -------------------------------------------------------------------------
 
     def scope_of(self, node: cst.CSTNode) -> Scope | None:
+        """libcst's scope of ``node`` (for the fixers; checking never runs ``ScopeProvider``)."""
         if self._scopes is None:
             self._scopes = self._wrapper.resolve(ScopeProvider)
         return self._scopes.get(node)
 
     def bindings(self, root: cst.Name) -> list[Binding]:
         """What ``root`` may refer to (empty: bound nowhere and not a builtin)."""
-        name = root.value
-        if name not in self.bound:
-            return [_BUILTIN] if name in BUILTIN_NAMES else []
-        simple = self._module_only.get(name)
-        if simple:
-            return list(simple)  # visible from every scope, and nothing else binds the name
-        if name not in self.scoped and name not in BUILTIN_NAMES:
-            return [_OTHER]  # plain bindings or undefined here: no qualified name either way
-        scope = self.scope_of(root)
-        if scope is None:
-            return []
-        assignments = scope[name]
-        if name in self._extra:
-            owner = next((a.scope for a in assignments), None)
-            shadowing = self._extra_binding_before(scope, owner, name)
-            if shadowing == "closer":
-                return [_OTHER]
-            if shadowing == "same":
-                return [_OTHER, *self._convert(name, assignments)]
-        return self._convert(name, assignments)
-
-    def _extra_scopes(self, name: str) -> set[Scope]:
-        scopes = set()
-        for node in self._extra[name]:
-            scope = self.scope_of(node)
-            while isinstance(scope, ComprehensionScope):
-                scope = scope.parent  # PEP 572: ``:=`` binds outside the comprehension
-            if scope is not None:
-                # ``global``/``nonlocal`` declarations redirect the binding (libcst-internal API,
-                # the same call libcst makes for the assignments it records itself).
-                scopes.add(scope._find_assignment_target(name))
-        return scopes
-
-    def _extra_binding_before(self, use: Scope, owner: Scope | None, name: str) -> str | None:
-        """Whether an extra binding of ``name`` sits in the lookup chain of ``use`` before
-        (``"closer"``) or in (``"same"``) the scope libcst resolved to (``owner``)."""
-        extra = self._extra_scopes(name)
-        overwrites: dict[str, Scope] = getattr(use, "_scope_overwrites", {})
-        scope: Scope | None = overwrites.get(name, use)  # ``global name`` looks up the module
-        first = scope is use
-        while scope is not None:
-            visible = first or not isinstance(scope, ClassScope)
-            if visible and scope in extra:
-                return "same" if scope is owner else "closer"
-            if scope is owner:
-                return None
-            first = False
-            scope = scope.parent if scope.parent is not scope else None
-        return None
-
-    def _convert(self, name: str, assignments: Collection[BaseAssignment]) -> list[Binding]:
-        """libcst assignments of ``name`` as the engine's bindings."""
-        found = []
-        for assignment in assignments:
-            if isinstance(assignment, BuiltinAssignment):
-                found.append(_BUILTIN)
-            elif isinstance(assignment, ImportAssignment):
-                node = assignment.node
-                if isinstance(node, cst.Import | cst.ImportFrom):
-                    targets = [
-                        t for local, t in import_targets(node, self.package) if local == name
-                    ]
-                    found += [Binding("import", target=t) for t in targets]
-            elif isinstance(assignment, Assignment) and isinstance(assignment.node, cst.ClassDef):
-                found.append(Binding("class", node=assignment.node))
-            elif isinstance(assignment, Assignment) and assignment.node in self.handler_of_name:
-                found.append(Binding("except", node=assignment.node))
-            else:
-                found.append(_OTHER)
-        return found
+        return self.table.lookup(root)
 
     def qualified_names(self, node: cst.CSTNode) -> frozenset[str]:
         """Qualified names a Name or dotted Attribute may refer to (imports and builtins only)."""
