@@ -64,8 +64,8 @@ class Collected:
     handlers: list[HandlerInfo] = field(default_factory=list)
     stdout_attrs: list[cst.Attribute] = field(default_factory=list)
     stdout_names: list[cst.Name] = field(default_factory=list)
-    # Collected node -> index of the top-level statement holding it (to position it cheaply).
-    top_of: dict[cst.CSTNode, int] = field(default_factory=dict)
+    # Collected node -> its unit (see ``Context.top``), to position it cheaply.
+    top_of: dict[cst.CSTNode, tuple[int, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,9 @@ class Context:
     handlers: tuple[HandlerInfo, ...] = ()  # enclosing handlers of the same function
     guarded: bool = False
     type_checking: bool = False
-    top: int = -1  # index of the enclosing top-level statement in ``Module.body``
+    # The innermost enclosing statement of a module, class or function body, as indices from
+    # ``Module.body`` down through the blocks of ``def``/``class`` statements.
+    top: tuple[int, ...] = ()
 
 
 # Fields that hold only whitespace, comments or punctuation: never followed.
@@ -147,7 +149,7 @@ class Collector:
         stack = self._stack
         root = self._root
         body = list(enumerate(module.body))
-        stack.extend((stmt, dataclasses.replace(root, top=i)) for i, stmt in reversed(body))
+        stack.extend((stmt, dataclasses.replace(root, top=(i,))) for i, stmt in reversed(body))
         special = {
             cst.FunctionDef: self._function,
             cst.Lambda: self._lambda,
@@ -192,6 +194,17 @@ class Collector:
         """Visit ``nodes`` in this order, before anything pushed earlier."""
         self._stack.extend((n, ctx) for n in reversed(nodes) if n is not None)
 
+    def _push_body(self, body: cst.BaseSuite, inner: Context) -> None:
+        """A ``def``/``class`` body: each statement of a block is a unit of its own."""
+        if not isinstance(body, cst.IndentedBlock):
+            self._push([body], inner)
+            return
+        statements = list(enumerate(body.body))
+        top = inner.top
+        self._stack.extend(
+            (stmt, dataclasses.replace(inner, top=(*top, i))) for i, stmt in reversed(statements)
+        )
+
     def _params(self, params: cst.Parameters, scope: Scope, ctx: Context) -> None:
         """Parameters bind in the function's ``scope``; defaults and annotations run in ``ctx``."""
         every = [*params.posonly_params, *params.params, *params.kwonly_params]
@@ -218,7 +231,7 @@ class Collector:
             ctx.type_checking,
             ctx.top,
         )
-        self._push([node.body], inner)
+        self._push_body(node.body, inner)
         # Decorators, defaults and annotations run in the enclosing context.
         self._params(node.params, scope, ctx)
         self._push([*(d.decorator for d in node.decorators), node.returns], ctx)
@@ -237,7 +250,7 @@ class Collector:
         self._table.bind(ctx.scope, node.name.value, "class", node=node)
         qualname = f"{ctx.qualname}.{node.name.value}"
         inner = dataclasses.replace(ctx, qualname=qualname, scope=Scope("class", ctx.scope))
-        self._push([node.body], inner)
+        self._push_body(node.body, inner)
         self._push([*(d.decorator for d in node.decorators), *node.bases, *node.keywords], ctx)
         return False
 

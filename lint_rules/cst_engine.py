@@ -11,8 +11,8 @@ generated programs) but works on the tree the fixers rewrite.  Designed for spee
   libcst's ``ScopeProvider``; ``ExpressionContextProvider`` runs only if a bare ``__stdout__``
   name occurs;
 * positions only for reported nodes, and only when there is a finding
-  (:mod:`lint_rules.cst_positions`: a bare codegen pass over just the top-level statements that
-  hold them, instead of ``PositionProvider``'s range for every node).
+  (:mod:`lint_rules.cst_positions`: a bare codegen pass over just the statements that hold
+  them, instead of ``PositionProvider``'s range for every node).
 
 Syntax is decided by the running interpreter's own parser (``ast.parse``, shared with the ast
 engine): libcst accepts some syntax the interpreter rejects (``type X = int`` on 3.11,
@@ -32,11 +32,7 @@ from lint_rules.ast_engine import parse as ast_parse
 from lint_rules.catalog import BY_CODE
 from lint_rules.config import LintConfig
 from lint_rules.cst_collect import Collected, Collector
-from lint_rules.cst_positions import (
-    start_positions,
-    start_positions_by_statement,
-    statement_lines,
-)
+from lint_rules.cst_positions import start_positions, start_positions_by_unit
 from lint_rules.cst_rules import (
     FileRole,
     Hit,
@@ -129,21 +125,20 @@ def findings_from_hits(
     path: str,
     lines: list[str],
     config: LintConfig,
-    located: tuple[Mapping[cst.CSTNode, int], ast.Module] | None = None,
+    located: tuple[Mapping[cst.CSTNode, tuple[int, ...]], ast.Module] | None = None,
 ) -> list[Finding]:
     """Apply select/ignore and noqa, format messages, deduplicate and sort.
 
-    ``located`` (collected node -> top-level statement index, and the ``ast`` tree) lets the
-    positions pass generate only the statements holding a finding."""
+    ``located`` (collected node -> its statement, and the ``ast`` tree) lets the positions pass
+    generate only the statements holding a finding."""
     hits = [h for h in hits if config.enabled(h[1])]
     if not hits:
         return []  # the common case: no code generation pass for positions at all
     nodes = [node for node, _, _ in hits]
-    first_lines = None if located is None else statement_lines(wrapper.module, located[1])
-    if located is not None and first_lines is not None:
-        positions = start_positions_by_statement(wrapper.module, nodes, located[0], first_lines)
-    else:
+    if located is None:
         positions = start_positions(wrapper.module, nodes)
+    else:
+        positions = start_positions_by_unit(wrapper.module, located[1], nodes, located[0])
     seen: set[Finding] = set()
     for node, code, detail in hits:
         line, column = positions[node]

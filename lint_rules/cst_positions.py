@@ -7,16 +7,17 @@ for nodes that own leading whitespace) restricted to the requested nodes, and wi
 the output text.  ``tests/lint/test_cst_engine.py`` checks it against ``PositionProvider``.
 
 When the interpreter's ``ast`` tree of the same source is at hand (the engine parses with both),
-only the top-level statements that hold a requested node are generated: ``ast`` knows the line
-each top-level statement starts on, and libcst's ``leading_lines`` (one blank or comment line
-each) say how many lines before it the libcst statement begins.
+only the statements that hold a requested node are generated (the innermost statement of a
+module, class or function body): ``ast`` knows the line each statement starts on, and libcst's
+``leading_lines`` (one blank or comment line each) say how many lines before it the libcst
+statement begins; its indentation is that of the enclosing blocks.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -83,17 +84,20 @@ def start_positions(
     return state.starts
 
 
-def statement_lines(module: cst.Module, tree: ast.Module) -> list[int] | None:
-    """The line each libcst top-level statement starts on (its leading lines included), from
-    the ``ast`` tree of the same source; None if the two trees do not line up."""
-    lines: list[int] = []
+def _body_lines(
+    body: Sequence[cst.BaseStatement], tree_body: list[ast.stmt]
+) -> list[tuple[int, int]] | None:
+    """For each libcst statement of a body: the line it starts on (its leading lines included)
+    and its first ``ast`` statement; None if the two bodies do not line up."""
+    found: list[tuple[int, int]] = []
     position = 0
-    for stmt in module.body:
-        if position >= len(tree.body):
+    for stmt in body:
+        if position >= len(tree_body):
             return None
-        first = tree.body[position]
+        first = tree_body[position]
         line = first.lineno
-        skipped = len(stmt.leading_lines)
+        skipped = len(getattr(stmt, "leading_lines", ()))
+        found.append((line, position))
         if isinstance(stmt, cst.SimpleStatementLine):
             position += len(stmt.body)
         else:
@@ -106,33 +110,63 @@ def statement_lines(module: cst.Module, tree: ast.Module) -> list[int] | None:
                     return None
                 line = min(d.lineno for d in listed)
                 skipped += len(decorators[0].leading_lines)
-        lines.append(line - skipped)
-    return lines if position == len(tree.body) else None
+        found[-1] = (line - skipped, found[-1][1])
+    return found if position == len(tree_body) else None
 
 
-def start_positions_by_statement(
+def _unit(
+    module: cst.Module, tree: ast.Module, path: tuple[int, ...]
+) -> tuple[cst.BaseStatement, int, list[str]] | None:
+    """The statement at ``path`` (see ``Context.top`` in :mod:`lint_rules.cst_collect`), the
+    line it starts on and the indentation it is generated under; None if unsure."""
+    body: Sequence[cst.BaseStatement] = module.body
+    tree_body: list[ast.stmt] = tree.body
+    indents: list[str] = []
+    for depth, index in enumerate(path):
+        lines = _body_lines(body, tree_body)
+        if lines is None or not 0 <= index < len(body):
+            return None
+        stmt = body[index]
+        if depth == len(path) - 1:
+            return stmt, lines[index][0], indents
+        inner = tree_body[lines[index][1]]
+        if not isinstance(stmt, cst.FunctionDef | cst.ClassDef) or not isinstance(
+            stmt.body, cst.IndentedBlock
+        ):
+            return None
+        if not isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            return None
+        indent = stmt.body.indent
+        indents.append(module.default_indent if indent is None else indent)
+        body, tree_body = stmt.body.body, inner.body
+    return None
+
+
+def start_positions_by_unit(
     module: cst.Module,
+    tree: ast.Module,
     nodes: Collection[cst.CSTNode],
-    top_of: Mapping[cst.CSTNode, int],
-    first_lines: list[int],
+    unit_of: Mapping[cst.CSTNode, tuple[int, ...]],
 ) -> dict[cst.CSTNode, tuple[int, int]]:
-    """Like :func:`start_positions`, generating only the top-level statements (``top_of``:
-    node -> index in ``module.body``; ``first_lines`` from :func:`statement_lines`) that hold
-    ``nodes``."""
-    by_statement: dict[int, set[cst.CSTNode]] = {}
+    """Like :func:`start_positions`, generating only the statements (``unit_of``: node -> its
+    innermost module/class/function body statement) that hold ``nodes``; ``tree`` is the
+    ``ast`` tree of the same source, which says where those statements start."""
+    by_unit: dict[tuple[int, ...], set[cst.CSTNode]] = {}
     for node in nodes:
-        index = top_of.get(node, -1)
-        if not 0 <= index < len(first_lines):
-            return start_positions(module, nodes)  # not a collected node: the full pass
-        by_statement.setdefault(index, set()).add(node)
+        by_unit.setdefault(unit_of.get(node, ()), set()).add(node)
     starts: dict[cst.CSTNode, tuple[int, int]] = {}
-    for index, targets in by_statement.items():
+    for path, targets in by_unit.items():
+        unit = _unit(module, tree, path) if path else None
+        if unit is None:
+            return start_positions(module, nodes)  # the trees do not line up: the full pass
+        stmt, line, indents = unit
         state = _StartsState(
             default_indent=module.default_indent,
             default_newline=module.default_newline,
             targets=targets,
-            line=first_lines[index],
+            line=line,
         )
-        module.body[index]._codegen(state)
+        state.indent_tokens.extend(indents)
+        stmt._codegen(state)
         starts.update(state.starts)
     return starts
