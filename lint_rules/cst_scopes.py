@@ -107,6 +107,7 @@ class Resolver:
         self.handler_of_name: dict[cst.CSTNode, cst.ExceptHandler | cst.ExceptStarHandler] = {}
         # Memo for "is this ClassDef typed?"; None marks "being computed" (cycle guard).
         self._class_memo: dict[cst.ClassDef, bool | None] = {}
+        self._handler_memo: dict[cst.ExceptHandler | cst.ExceptStarHandler, Kind | None] = {}
 
     def note_import(self, node: cst.Import | cst.ImportFrom, scope: BindingScope) -> None:
         for local, target in import_targets(node, self.package):
@@ -212,7 +213,15 @@ class Resolver:
         """``untyped`` for a bare ``except:`` or if some caught type is untyped."""
         if handler.type is None:
             return Kind.UNTYPED
+        memo = self._handler_memo
+        if handler in memo:
+            # None: we are inside this handler's own classification (``except E as E``).
+            return memo[handler] or Kind.UNKNOWN
+        memo[handler] = None
         kinds = [self.classify(t) for t in self.caught(handler)]
         if Kind.UNTYPED in kinds:
-            return Kind.UNTYPED
-        return Kind.TYPED if all(k is Kind.TYPED for k in kinds) else Kind.UNKNOWN
+            result = Kind.UNTYPED
+        else:
+            result = Kind.TYPED if all(k is Kind.TYPED for k in kinds) else Kind.UNKNOWN
+        memo[handler] = result
+        return result

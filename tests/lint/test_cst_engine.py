@@ -164,3 +164,20 @@ def test_start_positions_match_position_provider() -> None:
     }
     assert len(expected) > 50
     assert start_positions(wrapper.module, list(expected)) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "try:\n    pass\nexcept ValueError as ValueError:\n    raise ValueError\n",
+        "try:\n    pass\nexcept e as e:\n    raise e\n",
+        "try:\n    pass\nexcept (a, b) as a:\n    raise a\n",
+    ],
+)
+def test_self_referential_handler_names_do_not_recurse(source: str) -> None:
+    from lint_rules import ast_engine
+
+    config = LintConfig()
+    found = check_source(source, "pkg/module.py", config)
+    assert [(f.line, f.code) for f in found] == [
+        (f.line, f.code) for f in ast_engine.check_source(source, "pkg/module.py", config)]
