@@ -1,21 +1,29 @@
 """Values as JSON text, fast: the bridge between the value encoder and the trace writer.
 
 Every visible variable is encoded at every line step, so this is the hottest code of the recorder.
-The common scalars (exact ``None``/``bool``/``int`` in i64 range/finite ``float``/short ASCII
-``str``) are formatted straight to JSON text here, producing exactly the record
-:class:`recorder.values.encoder.ValueEncoder` would produce (a test compares both); everything else
-goes through the encoder (limits, cycles, redaction, ``repr`` containment) and one C-accelerated
-``json`` serialisation of the record dict.
+The common values are formatted straight to JSON text here, producing exactly the text of the
+record :class:`recorder.values.encoder.ValueEncoder` would produce (tests compare both):
+
+* scalars: exact ``None``/``bool``/``int`` in i64 range/finite ``float``/short ASCII ``str``;
+* plain data: exact ``list``/``tuple``/``dict`` holding only exact scalars and such containers,
+  that fit the limits untruncated (depth, width, node budget) and have no secret-looking keys.
+
+The container path runs no user code at all (it looks only at exact builtin types), so when it
+meets anything else it gives up *before* any ``repr`` ran and the value goes, whole, through the
+encoder (limits, cycles, redaction, ``repr`` containment) and one C-accelerated ``json``
+serialisation of the record dict: nothing in the program is ever called twice.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from recorder.trace_writer import NONE_VALUE, TraceWriter
 from recorder.values.encoder import ValueEncoder
 from recorder.values.limits import EncodeLimits
+from recorder.values.records import KIND_SEQ, KIND_TUPLE
 from recorder.values.redaction import is_secret_name
 
 __all__ = ["ValueJson"]
@@ -23,10 +31,25 @@ __all__ = ["ValueJson"]
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _CACHE_SIZE = 4096
 _escape = json.encoder.encode_basestring
-# The encoder's records hold only JSON-ready data (NaN/inf are Raw text), so no checks are needed.
-_dumps = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=False
-).encode
+
+
+def _record_dumps() -> Callable[[object], str]:
+    """``json.dumps`` for the encoder's records, compact, non-ASCII kept, without checks.
+
+    The records hold only JSON-ready data (NaN and infinities are ``Raw`` text), so circularity
+    and NaN checks are not needed. ``JSONEncoder.encode`` builds its C encoder again on every
+    call, which costs more than serialising a small record; here it is built once.
+    """
+    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if c_make_encoder is None:  # an interpreter without the _json accelerator
+        return json.JSONEncoder(
+            ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=False
+        ).encode
+    encode = c_make_encoder(None, None, _escape, None, ":", ",", False, False, False)
+    return lambda record: "".join(encode(record, 0))
+
+
+_dumps = _record_dumps()
 
 
 class ValueJson:
@@ -42,6 +65,10 @@ class ValueJson:
         self._max_text = self.limits.max_text
         self._t_int = self._t_bool = self._t_float = self._t_str = -1
         self._secret: dict[str, bool] = {}
+        self._max_depth = self.limits.max_depth
+        self._max_elements = self.limits.max_elements
+        self._t_list = self._t_tuple = self._t_dict = -1
+        self._budget = 0  # records the container path may still produce for the current value
         #: JSON of recently seen exact ``int``/``str`` values (immutable, so safe to reuse). Only
         #: exact ints and strs are stored, and an int never equals a str, so one dict serves both.
         self.cache: dict[object, str] = {}
@@ -100,4 +127,86 @@ class ValueJson:
             if tid < 0:
                 tid = self._t_float = self._writer.type_id(8, "Float")
             return f'{{"kind":"Float","f":{float.__repr__(value)},"type_id":{tid}}}'
+        elif cls is list or cls is tuple or cls is dict:
+            text = self._plain_data(value)
+            if text is not None:
+                return text
         return _dumps(self.encoder.encode(value))
+
+    # -- plain data: exact containers of exact scalars, without the encoder -----------------------
+
+    def _plain_data(self, value: list[Any] | tuple[Any, ...] | dict[Any, Any]) -> str | None:
+        """The text of a plain-data container, or None to leave it (untouched) to the encoder."""
+        # The encoder stops expanding once a value has produced max_nodes records. Staying below
+        # that total means it would never have cut anything, so the texts agree.
+        self._budget = self.encoder.limits.max_nodes - 1
+        try:
+            return self._container(value, 0)
+        except RecursionError:
+            return None  # at the interpreter's stack limit: the encoder knows how to cope
+
+    def _container(self, value: Any, depth: int) -> str | None:
+        if depth >= self._max_depth or len(value) > self._max_elements:
+            return None  # the encoder's truncation markers
+        cls = type(value)
+        if cls is dict:
+            return self._dict(value, depth)
+        # A list is copied first (in C) so that another thread cannot change it under the walk.
+        items = value[:] if cls is list else value
+        self._budget -= len(items)
+        if self._budget <= 0:
+            return None
+        parts = []
+        for item in items:
+            text = self._element(item, depth)
+            if text is None:
+                return None
+            parts.append(text)
+        elements = ",".join(parts)
+        # Type ids are declared in the encoder's order (elements first): identical traces.
+        if cls is list:
+            tid = self._t_list
+            if tid < 0:
+                tid = self._t_list = self._writer.type_id(KIND_SEQ, "List")
+            return f'{{"kind":"Sequence","elements":[{elements}],"is_slice":false,"type_id":{tid}}}'
+        tid = self._tuple_tid()
+        return f'{{"kind":"Tuple","elements":[{elements}],"type_id":{tid}}}'
+
+    def _dict(self, value: dict[Any, Any], depth: int) -> str | None:
+        items = list(value.items())  # one C call: a consistent snapshot, no user code
+        self._budget -= 3 * len(items)  # per entry: the pair, its key and its value
+        if self._budget <= 0:
+            return None
+        pair_tid = self._tuple_tid()
+        parts = []
+        for key, item in items:
+            if type(key) is str and self._redact and is_secret_name(key):
+                return None  # a redacted entry: the encoder writes it
+            key_text = self._element(key, depth)
+            if key_text is None:
+                return None
+            text = self._element(item, depth)
+            if text is None:
+                return None
+            parts.append(f'{{"kind":"Tuple","elements":[{key_text},{text}],"type_id":{pair_tid}}}')
+        tid = self._t_dict
+        if tid < 0:
+            tid = self._t_dict = self._writer.type_id(KIND_SEQ, "Dict")
+        elements = ",".join(parts)
+        return f'{{"kind":"Sequence","elements":[{elements}],"is_slice":false,"type_id":{tid}}}'
+
+    def _element(self, item: Any, depth: int) -> str | None:
+        cls = type(item)
+        if cls is int or cls is str:
+            return self.cache.get(item) or self.value(item)
+        if cls is list or cls is tuple or cls is dict:
+            return self._container(item, depth + 1)  # its own record was counted by the parent
+        if item is None or cls is bool or cls is float:
+            return self.value(item)
+        return None  # anything else may run user code (repr): the encoder's job
+
+    def _tuple_tid(self) -> int:
+        tid = self._t_tuple
+        if tid < 0:
+            tid = self._t_tuple = self._writer.type_id(KIND_TUPLE, "Tuple")
+        return tid
