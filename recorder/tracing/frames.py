@@ -141,6 +141,9 @@ class FrameRecorder:
         function_id = info.function_id
         if function_id < 0:
             function_id = self._declare(frame, info)
+        # Second hottest path: events go to the writer's buffer directly, as in line().
+        buf = writer.buffer
+        size = 0
         args = ""
         if info.args:
             local = frame.f_locals
@@ -148,15 +151,22 @@ class FrameRecorder:
             parts = []
             for name, vid in info.args:
                 if name in local:
-                    record = variable(name, local[name])
-                    writer.value(vid, record)
-                    parts.append(f'{{"variable_id":{vid},"value":{record}}}')
+                    part = f'{{"variable_id":{vid},"value":{variable(name, local[name])}}}'
+                    event = '{"Value":' + part + "}"
+                    buf.append(event)
+                    size += len(event)
+                    parts.append(part)
             args = ",".join(parts)
-        writer.step(info.path_id, info.line)
+        path_id = info.path_id
+        line = info.line
+        writer.last_path_id = path_id
+        writer.last_line = line
+        event = f'{{"Step":{{"path_id":{path_id},"line":{line}}}}}'
+        buf.append(event)
         self._ordinals.append(writer.call(function_id, args))
-        self._locations.append((info.path_id, info.line))
+        self._locations.append((path_id, line))
         self.frames.append(frame)
-        writer.account(0)  # flush only now that the Call and the shadow stack agree
+        writer.account(size + len(event))  # flush only now that Call and shadow stack agree
 
     # --------------------------------------------------------------------------------- lines
 

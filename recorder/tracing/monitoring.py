@@ -36,6 +36,9 @@ __all__ = ["TOOL_NAME", "MonitoringTracer"]
 
 TOOL_NAME = "codetracer-recorder"
 _used_before = False  # a previous recording in this process may have left locations DISABLEd
+# Module-level names for the callbacks' hot path (an attribute lookup on every event otherwise).
+_get_ident = threading.get_ident
+_getframe = sys._getframe
 
 
 class MonitoringTracer:
@@ -139,20 +142,20 @@ class MonitoringTracer:
                     self._instrumented.append(code)
             if not info.traced:
                 return self._mon.DISABLE
-            if threading.get_ident() != self._thread:
+            if _get_ident() != self._thread:
                 self._other_thread += 1
                 return None
-            self._enter(sys._getframe(1), info)
+            self._enter(_getframe(1), info)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "call")
         return None
 
     def _resume(self, code: CodeType, offset: int) -> Any:
         try:
-            if threading.get_ident() != self._thread:
+            if _get_ident() != self._thread:
                 self._other_thread += 1
                 return None
-            self._enter(sys._getframe(1), self._frames.infos[id(code)])
+            self._enter(_getframe(1), self._frames.infos[id(code)])
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "call")
         return None
@@ -162,17 +165,17 @@ class MonitoringTracer:
             info = self._frames.infos.get(id(code))
             if info is None or not info.traced:
                 return None
-            if threading.get_ident() != self._thread:
+            if _get_ident() != self._thread:
                 self._other_thread += 1
                 return None
-            self._enter(sys._getframe(1), info)
+            self._enter(_getframe(1), info)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "call")
         return None
 
     def _line(self, code: CodeType, line: int) -> Any:
         try:
-            self._record_line(sys._getframe(1), self._frames.infos[id(code)], line)
+            self._record_line(_getframe(1), self._frames.infos[id(code)], line)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "line")
         return None
@@ -185,21 +188,21 @@ class MonitoringTracer:
             line = info.line_of(destination)
             if line == 0 or line != info.line_of(source):
                 return self._mon.DISABLE
-            self._record_line(sys._getframe(1), info, line)
+            self._record_line(_getframe(1), info, line)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "line")
         return None
 
     def _return(self, code: CodeType, offset: int, value: object) -> Any:
         try:
-            self._leave_return(sys._getframe(1), value)
+            self._leave_return(_getframe(1), value)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "return")
         return None
 
     def _yield(self, code: CodeType, offset: int, value: object) -> Any:
         try:
-            self._leave_yield(sys._getframe(1), value)
+            self._leave_yield(_getframe(1), value)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "yield")
         return None
@@ -208,7 +211,7 @@ class MonitoringTracer:
         try:
             info = self._frames.infos.get(id(code))
             if info is not None and info.traced:
-                self._leave_unwind(sys._getframe(1), exc_value)
+                self._leave_unwind(_getframe(1), exc_value)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "unwind")
         return None
