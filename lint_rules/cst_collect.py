@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import libcst as cst
 
@@ -123,14 +124,31 @@ def _code_fields(node_type: type) -> tuple[str, ...]:
     return found
 
 
+_IS_NODE: dict[type, bool] = {}
+
+
 def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    # Exact type checks with a per-type cache: isinstance against libcst's ABCs (CSTNode,
+    # Sequence) costs more than the rest of the walk.
     children: list[cst.CSTNode] = []
+    is_node = _IS_NODE
     for name in _code_fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        cls = type(value)
+        if cls is tuple or cls is list:
+            for item in value:
+                item_cls = type(item)
+                known = is_node.get(item_cls)
+                if known is None:
+                    known = is_node[item_cls] = issubclass(item_cls, cst.CSTNode)
+                if known:
+                    children.append(item)
+            continue
+        known = is_node.get(cls)
+        if known is None:
+            known = is_node[cls] = issubclass(cls, cst.CSTNode)
+        if known:
             children.append(value)
-        elif isinstance(value, Sequence) and not isinstance(value, str):
-            children.extend(v for v in value if isinstance(v, cst.CSTNode))
     return children
 
 
@@ -187,7 +205,7 @@ class Collector:
             if handler is None or handler(node, ctx):  # type: ignore[operator]
                 # Reversed: source order, so that ``global x`` is seen before ``x = ...``
                 # (bindings are placed as they are met, exactly like the ast engine).
-                stack.extend((child, ctx) for child in reversed(_children(node)))
+                stack.extend(zip(reversed(_children(node)), repeat(ctx)))
         return self.out
 
     def _push(self, nodes: Sequence[cst.CSTNode | None], ctx: Context) -> None:

@@ -43,7 +43,7 @@ class NoqaIndex:
     def __init__(self, lines: Sequence[str]) -> None:
         self.lines = lines
         self._mapping: dict[int, str] | None = None
-        self._mentions = any("noqa" in line.lower() for line in lines)
+        self._mentions = "noqa" in "\n".join(lines).lower()
 
     def _text(self, line: int) -> str:
         if self._mapping is None:
