@@ -49,22 +49,28 @@ def load_script(path: str) -> tuple[str, bytes]:
 _RECORDER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
-def _own_frames(tb: TracebackType | None, code: CodeType) -> TracebackType | None:
-    """The script's part of a traceback: from its module frame ``code`` down to the first
-    recorder frame.
+def _is_ours(tb: TracebackType) -> bool:
+    return tb.tb_frame.f_code.co_filename.startswith(_RECORDER_DIR)
 
-    A recorder frame below a script frame is a tracer callback (a Ctrl-C or an error can surface
-    inside one): it and everything it called are ours, not the program's, so the chain is cut
-    there and the traceback reads as it would without the recorder.
+
+def _own_frames(tb: TracebackType | None) -> TracebackType | None:
+    """The program's part of a traceback: its leading run of frames that are not the recorder's.
+
+    The first entry is the frame that caught the exception; when that is the recorder's own
+    (``run_code`` around the script) it is skipped. A recorder frame further down is a tracer
+    callback (a Ctrl-C or an error can surface inside one): it and everything it called are
+    ours, not the program's, so the chain is cut there and the traceback reads as it would
+    without the recorder. ``None`` when no frame is the program's: the exception came from the
+    callback of the script frame's own exit (a Ctrl-C at the very end), or was the recorder's.
     """
     start = tb
-    while start is not None and start.tb_frame.f_code is not code:
+    if start is not None and _is_ours(start):
         start = start.tb_next
-    if start is None:
-        return tb
+    if start is None or _is_ours(start):
+        return None
     cursor = start
     while cursor.tb_next is not None:
-        if cursor.tb_next.tb_frame.f_code.co_filename.startswith(_RECORDER_DIR):
+        if _is_ours(cursor.tb_next):
             cursor.tb_next = None
             break
         cursor = cursor.tb_next
@@ -72,12 +78,27 @@ def _own_frames(tb: TracebackType | None, code: CodeType) -> TracebackType | Non
 
 
 def trim_traceback(exc: BaseException, code: CodeType | None) -> BaseException:
-    """Cut the recorder's frames off ``exc``'s traceback: it starts at the script's frame ``code``.
+    """Cut the recorder's frames off the tracebacks of ``exc`` and of the exceptions chained to
+    it, so that they show the program's frames only.
 
     With ``code=None`` (a syntax error in the script, a Ctrl-C deferred past the script's end)
     there are no frames of the script to show, and the traceback is dropped.
     """
-    exc.__traceback__ = _own_frames(exc.__traceback__, code) if code is not None else None
+    # The exceptions it was raised from or while handling (a second Ctrl-C in an ``except``
+    # block) are printed with it, so their tracebacks are cut as well; one that is entirely
+    # the recorder's own is not shown at all.
+    seen: set[int] = set()
+    previous: BaseException | None = None
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        own = _own_frames(link.__traceback__) if code is not None else None
+        if previous is not None and own is None and link.__traceback__ is not None:
+            if previous.__cause__ is None:
+                previous.__suppress_context__ = True
+            break
+        link.__traceback__ = own
+        previous, link = link, link.__cause__ or link.__context__
     return exc
 
 

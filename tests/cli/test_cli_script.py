@@ -38,6 +38,21 @@ PROGRAMS = {
         print("before")
         outer()
         """, [], 20),
+    "chained-in-a-function": ("""
+        def parse(text):
+            try:
+                return int(text)
+            except ValueError:
+                raise LookupError("not a number")
+        parse("x")
+        """, [], 20),
+    "raised-from-a-library": ("""
+        import json
+        try:
+            json.loads("{")
+        except ValueError as exc:
+            raise RuntimeError("bad config") from exc
+        """, [], 20),
     "syntax-error": ("def broken(:\n    pass\n", [], 20),
     "catches-and-exits": ("""
         try:

@@ -303,3 +303,35 @@ def test_sigint_inside_a_callback_shows_only_the_scripts_frames(backend: str, ru
     assert trace_state(tmp_path / "trace-out") == "complete"
     metadata = json.loads((tmp_path / "trace-out" / "trace_metadata.json").read_text())
     assert metadata["process_exit_status"]["label"] == "interrupted"
+
+
+@pytest.mark.parametrize(("point", "ending"), [("return", "pass"), ("unwind", "sys.exit(0)")])
+def test_sigint_as_the_script_frame_ends_shows_no_recorder_frames(
+    point: str, ending: str, backend: str, run_recorder, script, tmp_path: Path
+) -> None:
+    # The callback of the module frame's own exit: depending on the interpreter, the module
+    # frame is still in the traceback or already gone; the recorder's frames never show.
+    path = script(f"import sys\nprint('done')\n{ending}\n")
+    proc = run_recorder(["--backend", backend, path.name], prelude=hook_prelude(point, 1, "sigint"))
+    assert proc.returncode == -signal.SIGINT, proc.stderr
+    stderr = proc.stderr.decode()
+    assert stderr.rstrip().endswith("KeyboardInterrupt"), stderr
+    frames = [line for line in stderr.splitlines() if line.startswith("  File ")]
+    assert all(str(path) in line for line in frames), stderr
+    assert trace_state(tmp_path / "trace-out") == "complete"
+
+
+def test_repeated_sigint_while_handling_shows_only_the_scripts_frames(
+    backend: str, run_recorder, script, tmp_path: Path
+) -> None:
+    # Ctrl-C in a line callback inside ``try``, and again at the ``except`` line that is
+    # checking it: Python prints both tracebacks ("During handling..."), each cut to the script.
+    path = script("def f():\n    return 1\ntry:\n    f()\nexcept ValueError:\n    pass\n")
+    proc = run_recorder(["--backend", backend, path.name],  # the 4th line runs inside f()
+                        prelude=hook_prelude("line", 4, "sigint", persistent=True))
+    assert proc.returncode == -signal.SIGINT, proc.stderr
+    stderr = proc.stderr.decode()
+    # sys.settrace drops a trace function that raises, so there the second Ctrl-C never comes.
+    assert stderr.count("KeyboardInterrupt") == (2 if backend == "monitoring" else 1), stderr
+    frames = [line for line in stderr.splitlines() if line.startswith("  File ")]
+    assert frames and all(str(path) in line for line in frames), stderr
