@@ -15,9 +15,11 @@ import os
 import sys
 import threading
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import CodeType, TracebackType
+from typing import Any
 
 from recorder.errors import ErrorCode, ExitCode, usage
 
@@ -102,6 +104,32 @@ def trim_traceback(exc: BaseException, code: CodeType | None) -> BaseException:
     return exc
 
 
+@contextmanager
+def unraisable_without_recorder_frames() -> Iterator[None]:
+    """Cut the recorder's frames off exceptions Python reports as "Exception ignored in ...".
+
+    An exception that cannot propagate (one leaving a generator's finaliser, a ``__del__``) is
+    printed by ``sys.unraisablehook``; a Ctrl-C landing in the tracer callback of such a frame
+    would show our frames there. The program's own hook, if it installs one, is left alone.
+    """
+    saved = sys.unraisablehook
+
+    def hook(args: Any) -> None:
+        tb = args.exc_traceback
+        if tb is not None:
+            own = _own_frames(tb)
+            if own is not tb:
+                args = type(args)((args.exc_type, args.exc_value, own, args.err_msg, args.object))
+        saved(args)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        if sys.unraisablehook is hook:
+            sys.unraisablehook = saved
+
+
 def print_exception(exc: BaseException) -> None:
     """Report an uncaught exception through ``sys.excepthook``, as the interpreter does."""
     sys.stderr.flush()
@@ -161,8 +189,9 @@ def run_code(
     reports it with its code).
     """
     try:
-        exec(code, namespace)
-        join_threads()
+        with unraisable_without_recorder_frames():
+            exec(code, namespace)
+            join_threads()
     except SystemExit as exc:
         return ScriptEnd(_exit_status(exc), "exit", None)
     except KeyboardInterrupt as exc:

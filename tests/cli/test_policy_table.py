@@ -38,7 +38,7 @@ def hook_prelude(point: str, nth: int, action: str, persistent: bool = False) ->
         "enospc": "raise OSError(errno.ENOSPC, 'No space left on device (injected)', path)",
         "eio": "raise OSError(errno.EIO, 'Input/output error (injected)', path)",
         "crash": "raise RuntimeError('injected crash')",
-        "sigint": "os.kill(os.getpid(), signal.SIGINT)",
+        "sigint": "signal.raise_signal(signal.SIGINT)",  # handled at once, inside the hook
     }
     return f"""
 import errno, os, signal
@@ -335,3 +335,19 @@ def test_repeated_sigint_while_handling_shows_only_the_scripts_frames(
     assert stderr.count("KeyboardInterrupt") == (2 if backend == "monitoring" else 1), stderr
     frames = [line for line in stderr.splitlines() if line.startswith("  File ")]
     assert frames and all(str(path) in line for line in frames), stderr
+
+
+def test_sigint_in_a_finalised_generator_is_reported_without_recorder_frames(
+    backend: str, run_recorder, script
+) -> None:
+    # ``del g`` closes the generator; a Ctrl-C in the callback of its exit cannot propagate and
+    # Python reports it as "Exception ignored in: <generator ...>" through sys.unraisablehook.
+    path = script("def squares():\n    yield 1\n    yield 4\ng = squares()\nnext(g)\ndel g\n"
+                  "print('after')\n")
+    proc = run_recorder(["--backend", backend, path.name],
+                        prelude=hook_prelude("unwind", 1, "sigint"))
+    stderr = proc.stderr.decode()
+    assert "Exception ignored in: <generator object squares" in stderr, stderr
+    assert proc.stdout == b"after\n"
+    frames = [line for line in stderr.splitlines() if line.startswith("  File ")]
+    assert all(str(path) in line for line in frames), stderr
