@@ -187,7 +187,7 @@ class TraceWriter:
         self, kind: int, stream: str, content: str, frame_id: int,
         location: tuple[int, int] | None = None,
     ) -> None:
-        """An ``Event`` for a write to stdout (kind 0) or stderr (kind 2).
+        """An ``Event`` for a write to stdout (kind 0) or stderr (kind 2), or a stdin read (3).
 
         ``frame_id`` identifies the writing frame (the recorder passes the ordinal of its
         ``Call``, 0 for toplevel), ``location`` its (path id, line), by default the last ``Step``.

@@ -1,16 +1,20 @@
-"""stdout/stderr capture: the script's writes become ``Event`` events and still reach the streams.
+"""Standard stream capture: the script's writes and stdin reads become ``Event`` events.
 
-:class:`StreamCapture` replaces ``sys.stdout``/``sys.stderr`` with thin proxies. A proxy's
-``write`` first passes the text to the real stream unchanged (so the program's output is byte for
-byte what it would be untraced, and the real stream's return value and exceptions are the
-program's), then reports it to the recorder. Everything else (``buffer``, ``fileno``, ``flush``,
-``encoding``, ``isatty``, ...) is delegated to the real stream.
+:class:`StreamCapture` replaces ``sys.stdout``/``sys.stderr``/``sys.stdin`` with thin proxies. A
+write proxy's ``write`` first passes the text to the real stream unchanged (so the program's
+output is byte for byte what it would be untraced, and the real stream's return value and
+exceptions are the program's), then reports it to the recorder. The stdin proxy's ``read``,
+``readline``, ``readlines`` and iteration return exactly what the real stream returns and report
+it (``Event`` kind 3). Everything else (``buffer``, ``fileno``, ``flush``, ``encoding``,
+``isatty``, ...) is delegated to the real stream.
 
-Only writes made by the recorded thread while tracing is on are reported; writes that go around
-``sys.stdout`` (``sys.stdout.buffer.write``, ``os.write(1, ...)``) are not seen. A failure while
-reporting goes to the same containment as the tracer callbacks. :meth:`StreamCapture.detach` puts
-the original streams back if the proxies are still installed; a proxy kept by the program after
-that (``contextlib.redirect_stdout`` saving it) just passes writes through.
+Only calls made by the recorded thread while tracing is on are reported; I/O that goes around
+the ``sys`` streams (``sys.stdout.buffer.write``, ``os.write(1, ...)``, ``sys.stdin.buffer``, and
+``input()`` at an interactive terminal, which CPython reads with its own line editor) is not seen.
+A failure while reporting goes to the same containment as the tracer callbacks.
+:meth:`StreamCapture.detach` puts the original streams back if the proxies are still installed; a
+proxy kept by the program after that (``contextlib.redirect_stdout`` saving it) just passes calls
+through.
 """
 
 from __future__ import annotations
@@ -20,9 +24,9 @@ import threading
 from collections.abc import Callable
 from typing import Any, TextIO
 
-__all__ = ["StreamCapture", "StreamProxy"]
+__all__ = ["StdinProxy", "StreamCapture", "StreamProxy"]
 
-#: ``report(kind, stream_name, text)``: kind 0 stdout, 2 stderr (the format's Event kinds).
+#: ``report(kind, stream_name, text)``: kind 0 stdout, 2 stderr, 3 stdin (the format's Event kinds).
 Report = Callable[[int, str, str], None]
 
 
@@ -56,6 +60,53 @@ class StreamProxy:
         return repr(self._real)
 
 
+class StdinProxy:
+    """Stands in for ``sys.stdin`` while recording: what is read is reported, then returned."""
+
+    def __init__(self, real: TextIO, capture: StreamCapture) -> None:
+        self._real = real
+        self._capture = capture
+
+    def _seen(self, text: Any) -> None:
+        capture = self._capture
+        if not (capture.active and type(text) is str and text):
+            return  # not recording, or nothing read (end of input)
+        if threading.get_ident() == capture.thread:
+            capture.report(3, "stdin", text)
+
+    # Arguments are passed on exactly as the program gave them (the real stream validates them).
+    def read(self, *args: Any) -> str:
+        text = self._real.read(*args)
+        self._seen(text)
+        return text
+
+    def readline(self, *args: Any) -> str:
+        text = self._real.readline(*args)
+        self._seen(text)
+        return text
+
+    def readlines(self, *args: Any) -> list[str]:
+        lines = self._real.readlines(*args)
+        self._seen("".join(line for line in lines if type(line) is str))
+        return lines
+
+    def __iter__(self) -> StdinProxy:
+        return self
+
+    def __next__(self) -> str:
+        line = self._real.readline()
+        if not line:
+            raise StopIteration
+        self._seen(line)
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def __repr__(self) -> str:
+        return repr(self._real)
+
+
 class StreamCapture:
     """Installs the proxies and reports writes through ``on_write`` (see the module docstring)."""
 
@@ -67,6 +118,7 @@ class StreamCapture:
         self._busy = False  # a write made while reporting (a recorder log line) is not recorded
         self._saved: tuple[TextIO, TextIO] | None = None
         self._proxies: tuple[StreamProxy, StreamProxy] | None = None
+        self._stdin: tuple[TextIO, StdinProxy] | None = None
 
     def attach(self) -> None:
         out, err = sys.stdout, sys.stderr
@@ -75,6 +127,9 @@ class StreamCapture:
         self.thread = threading.get_ident()
         self.active = True
         sys.stdout, sys.stderr = self._proxies
+        if sys.stdin is not None:  # None when the interpreter runs without a stdin
+            self._stdin = (sys.stdin, StdinProxy(sys.stdin, self))
+            sys.stdin = self._stdin[1]
 
     def report(self, kind: int, name: str, text: str) -> None:
         if self._busy:
@@ -90,6 +145,10 @@ class StreamCapture:
     def detach(self) -> None:
         """Stop reporting and restore the original streams; idempotent."""
         self.active = False
+        if self._stdin is not None:
+            if sys.stdin is self._stdin[1]:
+                sys.stdin = self._stdin[0]
+            self._stdin = None
         if self._saved is None or self._proxies is None:
             return
         if sys.stdout is self._proxies[0]:

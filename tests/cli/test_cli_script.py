@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from recorder.trace_check import check_trace_dir
+
 # name -> (program, script args, expected status under the recorder)
 PROGRAMS = {
     "identity": ("""
@@ -163,3 +165,34 @@ def test_forked_child_that_returns_does_not_touch_the_parents_trace(
     events = json.loads((tmp_path / "out" / "trace.json").read_text())
     contents = "".join(e["Event"]["content"] for e in events if "Event" in e)
     assert contents == "parent done\n"
+
+
+STDIN_PROGRAM = """
+import sys
+name = input("name? ")
+total = 0
+for line in sys.stdin:
+    total += int(line)
+print(f"hello {name}, total {total}")
+"""
+
+
+def test_stdin_reads_are_recorded_as_events(backend: str, script, make_env,
+                                            tmp_path: Path) -> None:
+    path = script(STDIN_PROGRAM)
+    given = b"Ada\n1\n2\n3\n"
+    plain = subprocess.run([sys.executable, path.name], cwd=tmp_path, input=given,
+                           capture_output=True, timeout=60)
+    traced = subprocess.run(
+        [sys.executable, "-m", "recorder", "--backend", backend, "--trace-dir", "out", path.name],
+        cwd=tmp_path, input=given, capture_output=True, timeout=60, env=make_env())
+    assert traced.returncode == plain.returncode == 0, traced.stderr
+    assert traced.stdout == plain.stdout == b"name? hello Ada, total 6\n"
+    assert check_trace_dir(tmp_path / "out") == []
+    events = json.loads((tmp_path / "out" / "trace.json").read_text(encoding="utf-8"))
+    io_events = [e["Event"] for e in events if "Event" in e]
+    reads = [e for e in io_events if e["kind"] == 3]
+    assert "".join(e["content"] for e in reads).encode() == given
+    assert {json.loads(e["metadata"])["stream"] for e in reads} == {"stdin"}
+    # In program order: the prompt is written before the answer is read.
+    assert [(e["kind"], e["content"]) for e in io_events[:2]] == [(0, "name? "), (3, "Ada\n")]

@@ -83,3 +83,69 @@ def test_a_failing_report_is_contained() -> None:
         sys.stdout, sys.stderr = saved
     assert out.getvalue() == "still printed\n"
     assert failures == [(RuntimeError, "line")]
+
+
+def capture_stdin(text: str) -> tuple[StreamCapture, list[tuple[int, str]], object]:
+    reports: list[tuple[int, str]] = []
+    saved = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin = io.StringIO(text)
+    try:
+        capture = StreamCapture(lambda kind, name, text: reports.append((kind, text)),
+                                lambda exc, point: None)
+        capture.attach()
+        proxy = sys.stdin
+    finally:
+        capture.active = True  # keep reporting after the real streams are back, for the test
+        sys.stdin, sys.stdout, sys.stderr = saved
+    return capture, reports, proxy
+
+
+def test_stdin_reads_are_returned_unchanged_and_reported() -> None:
+    _, reports, stdin = capture_stdin("first\nsecond\nthird\nfourth\nrest")
+    assert stdin.readline() == "first\n"  # type: ignore[attr-defined]
+    assert stdin.read(3) == "sec"  # type: ignore[attr-defined]
+    assert next(iter(stdin)) == "ond\n"  # type: ignore[call-overload]
+    assert stdin.readlines() == ["third\n", "fourth\n", "rest"]  # type: ignore[attr-defined]
+    assert stdin.read() == ""  # type: ignore[attr-defined]  # end of input: nothing to report
+    assert list(stdin) == []  # type: ignore[call-overload]
+    assert reports == [(3, "first\n"), (3, "sec"), (3, "ond\n"), (3, "third\nfourth\nrest")]
+    assert stdin.tell() > 0  # type: ignore[attr-defined]  # everything else is delegated
+
+
+def test_stdin_read_by_another_thread_is_not_reported() -> None:
+    _, reports, stdin = capture_stdin("one\ntwo\n")
+    worker = threading.Thread(target=stdin.readline)  # type: ignore[attr-defined]
+    worker.start()
+    worker.join()
+    assert stdin.readline() == "two\n"  # type: ignore[attr-defined]
+    assert reports == [(3, "two\n")]
+
+
+def test_detach_puts_stdin_back_unless_the_program_replaced_it() -> None:
+    saved = sys.stdin, sys.stdout, sys.stderr
+    try:
+        real = sys.stdin = io.StringIO("x")
+        capture = StreamCapture(lambda kind, name, text: None, lambda exc, point: None)
+        capture.attach()
+        assert sys.stdin is not real
+        capture.detach()
+        assert sys.stdin is real
+        capture.attach()
+        replacement = sys.stdin = io.StringIO("y")
+        capture.detach()
+        assert sys.stdin is replacement
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+
+
+def test_no_stdin_is_left_alone() -> None:
+    saved = sys.stdin, sys.stdout, sys.stderr
+    try:
+        sys.stdin = None  # type: ignore[assignment]
+        capture = StreamCapture(lambda kind, name, text: None, lambda exc, point: None)
+        capture.attach()
+        assert sys.stdin is None
+        capture.detach()
+        assert sys.stdin is None
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
