@@ -5,12 +5,13 @@ write proxy's ``write`` first passes the text to the real stream unchanged (so t
 output is byte for byte what it would be untraced, and the real stream's return value and
 exceptions are the program's), then reports it to the recorder. The stdin proxy's ``read``,
 ``readline``, ``readlines`` and iteration return exactly what the real stream returns and report
-it (``Event`` kind 3). Everything else (``buffer``, ``fileno``, ``flush``, ``encoding``,
+it (``Event`` kind 3). Bytes written to ``sys.stdout.buffer``/``sys.stderr.buffer`` are reported
+as text too (:class:`BufferProxy`). Everything else (``fileno``, ``flush``, ``encoding``,
 ``isatty``, ...) is delegated to the real stream.
 
 Only calls made by the recorded thread while tracing is on are reported; I/O that goes around
-the ``sys`` streams (``sys.stdout.buffer.write``, ``os.write(1, ...)``, ``sys.stdin.buffer``, and
-``input()`` at an interactive terminal, which CPython reads with its own line editor) is not seen.
+the ``sys`` streams (``os.write(1, ...)``, ``sys.stdin.buffer``, and ``input()`` at an interactive
+terminal, which CPython reads with its own line editor) is not seen.
 A failure while reporting goes to the same containment as the tracer callbacks.
 :meth:`StreamCapture.detach` puts the original streams back if the proxies are still installed; a
 proxy kept by the program after that (``contextlib.redirect_stdout`` saving it) just passes calls
@@ -19,12 +20,13 @@ through.
 
 from __future__ import annotations
 
+import codecs
 import sys
 import threading
 from collections.abc import Callable
 from typing import Any, TextIO
 
-__all__ = ["StdinProxy", "StreamCapture", "StreamProxy"]
+__all__ = ["BufferProxy", "StdinProxy", "StreamCapture", "StreamProxy"]
 
 #: ``report(kind, stream_name, text)``: kind 0 stdout, 2 stderr, 3 stdin (the format's Event kinds).
 Report = Callable[[int, str, str], None]
@@ -38,6 +40,18 @@ class StreamProxy:
         self._kind = kind
         self._name = name
         self._capture = capture
+        self._buffer: BufferProxy | None = None
+
+    @property
+    def buffer(self) -> BufferProxy:
+        """The real stream's binary buffer, behind a proxy that reports what is written to it."""
+        proxy = self._buffer
+        if proxy is None:
+            real = self._real.buffer  # AttributeError for a stream without one, as untraced
+            encoding = getattr(self._real, "encoding", None)
+            proxy = BufferProxy(real, self._kind, self._name, encoding, self._capture)
+            self._buffer = proxy
+        return proxy
 
     def write(self, text: str) -> int:
         written = self._real.write(text)
@@ -55,6 +69,48 @@ class StreamProxy:
 
     def __iter__(self) -> Any:
         return iter(self._real)
+
+    def __repr__(self) -> str:
+        return repr(self._real)
+
+
+class BufferProxy:
+    """``sys.stdout.buffer`` (or stderr's) while recording: written bytes are reported as text.
+
+    Bytes are decoded with the text stream's encoding by an incremental decoder, so a character
+    split across two writes is reported whole; undecodable bytes become U+FFFD in the trace only.
+    """
+
+    def __init__(
+        self, real: Any, kind: int, name: str, encoding: object, capture: StreamCapture
+    ) -> None:
+        self._real = real
+        self._kind = kind
+        self._name = name
+        self._capture = capture
+        try:
+            factory = codecs.getincrementaldecoder(encoding if type(encoding) is str else "utf-8")
+        except LookupError:
+            factory = codecs.getincrementaldecoder("utf-8")
+        self._decoder = factory(errors="replace")
+
+    def write(self, data: Any) -> int:
+        written: int = self._real.write(data)
+        capture = self._capture
+        if not capture.active or threading.get_ident() != capture.thread:
+            return written
+        # Exact bytes-like types only: converting anything else could run the program's code.
+        cls = type(data)
+        if cls is bytes or cls is bytearray or cls is memoryview:
+            capture.report_bytes(self._kind, self._name, self._decoder, data)
+        return written
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
 
     def __repr__(self) -> str:
         return repr(self._real)
@@ -141,6 +197,16 @@ class StreamCapture:
             self._contain(exc, "line")
         finally:
             self._busy = False
+
+    def report_bytes(self, kind: int, name: str, decoder: codecs.IncrementalDecoder,
+                     data: bytes | bytearray | memoryview) -> None:
+        try:
+            text = decoder.decode(bytes(data))
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, "line")
+            return
+        if text:
+            self.report(kind, name, text)
 
     def detach(self) -> None:
         """Stop reporting and restore the original streams; idempotent."""

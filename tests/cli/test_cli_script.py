@@ -196,3 +196,13 @@ def test_stdin_reads_are_recorded_as_events(backend: str, script, make_env,
     assert {json.loads(e["metadata"])["stream"] for e in reads} == {"stdin"}
     # In program order: the prompt is written before the answer is read.
     assert [(e["kind"], e["content"]) for e in io_events[:2]] == [(0, "name? "), (3, "Ada\n")]
+
+
+def test_bytes_written_to_stdout_buffer_are_recorded(backend: str, run_recorder, script,
+                                                      tmp_path: Path) -> None:
+    path = script("import sys\nprint('text', flush=True)\nsys.stdout.buffer.write(b'bytes\\n')\n")
+    traced = run_recorder(["--backend", backend, "--trace-dir", "out", path.name])
+    assert traced.stdout == _untraced(path, []).stdout == b"text\nbytes\n"
+    events = json.loads((tmp_path / "out" / "trace.json").read_text(encoding="utf-8"))
+    written = [(e["Event"]["kind"], e["Event"]["content"]) for e in events if "Event" in e]
+    assert written == [(0, "text\n"), (0, "bytes\n")]

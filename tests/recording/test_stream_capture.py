@@ -6,6 +6,8 @@ import io
 import sys
 import threading
 
+import pytest
+
 from recorder.tracing.streams import StreamCapture
 
 
@@ -149,3 +151,26 @@ def test_no_stdin_is_left_alone() -> None:
         assert sys.stdin is None
     finally:
         sys.stdin, sys.stdout, sys.stderr = saved
+
+
+def test_bytes_written_to_the_buffer_reach_it_and_are_reported_as_text() -> None:
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
+    capture, reports = capture_with(out, io.StringIO())  # type: ignore[arg-type]
+    proxy_out, _ = capture.proxies_for_test  # type: ignore[attr-defined]
+    buffer = proxy_out.buffer
+    assert proxy_out.buffer is buffer
+    snowman = "☃".encode()
+    assert buffer.write(b"raw " + snowman[:1]) == 5  # a character split across two writes
+    buffer.write(bytearray(snowman[1:] + b"\n"))
+    buffer.writelines([memoryview(b"a"), b"\xff"])
+    buffer.flush()  # delegated
+    assert raw.getvalue() == b"raw " + snowman + b"\na\xff"
+    assert reports == [(0, "raw "), (0, "☃\n"), (0, "a"), (0, "\ufffd")]
+
+
+def test_a_stream_without_a_buffer_still_has_none() -> None:
+    capture, _ = capture_with(io.StringIO(), io.StringIO())
+    proxy_out, _ = capture.proxies_for_test  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError):
+        proxy_out.buffer  # noqa: B018 - the attribute access is the test
