@@ -32,7 +32,25 @@ __all__ = ["BufferProxy", "StdinProxy", "StreamCapture", "StreamProxy"]
 Report = Callable[[int, str, str], None]
 
 
-class StreamProxy:
+class _Delegating:
+    """A proxy: anything it does not define itself is looked up on the real stream, ``_real``."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def __repr__(self) -> str:
+        return repr(self._real)
+
+
+class _Writer(_Delegating):
+    """A write proxy: ``writelines`` goes through its own ``write``, as for an ``io`` stream."""
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+
+class StreamProxy(_Writer):
     """Stands in for ``sys.stdout`` or ``sys.stderr`` while recording."""
 
     def __init__(self, real: TextIO, kind: int, name: str, capture: StreamCapture) -> None:
@@ -60,21 +78,11 @@ class StreamProxy:
             capture.report(self._kind, self._name, text)
         return written
 
-    def writelines(self, lines: Any) -> None:
-        for line in lines:
-            self.write(line)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
-
     def __iter__(self) -> Any:
         return iter(self._real)
 
-    def __repr__(self) -> str:
-        return repr(self._real)
 
-
-class BufferProxy:
+class BufferProxy(_Writer):
     """``sys.stdout.buffer`` (or stderr's) while recording: written bytes are reported as text.
 
     Bytes are decoded with the text stream's encoding by an incremental decoder, so a character
@@ -105,18 +113,8 @@ class BufferProxy:
             capture.report_bytes(self._kind, self._name, self._decoder, data)
         return written
 
-    def writelines(self, lines: Any) -> None:
-        for line in lines:
-            self.write(line)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
-
-    def __repr__(self) -> str:
-        return repr(self._real)
-
-
-class StdinProxy:
+class StdinProxy(_Delegating):
     """Stands in for ``sys.stdin`` while recording: what is read is reported, then returned."""
 
     def __init__(self, real: TextIO, capture: StreamCapture) -> None:
@@ -155,12 +153,6 @@ class StdinProxy:
             raise StopIteration
         self._seen(line)
         return line
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
-
-    def __repr__(self) -> str:
-        return repr(self._real)
 
 
 class StreamCapture:
