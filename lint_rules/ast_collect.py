@@ -69,6 +69,8 @@ _SKIP_FIELDS = frozenset({
     "is_async", "simple", "conversion", "kwd_attrs", "rest", "tag",
 })
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}
+if hasattr(ast, "TypeAlias"):  # 3.12+: ``type X = ...`` binds X, and its name is a Name node
+    _CHILD_FIELDS[ast.TypeAlias] = ("name", "type_params", "value")
 
 
 def _child_fields(cls: type) -> tuple[str, ...]:

@@ -41,6 +41,14 @@ class _Delegating:
     def __repr__(self) -> str:
         return repr(self._real)
 
+    # Special methods are looked up on the class, not through __getattr__.
+    def __enter__(self) -> Any:
+        self._real.__enter__()
+        return self
+
+    def __exit__(self, *exc_info: object) -> Any:
+        return self._real.__exit__(*exc_info)
+
 
 class _Writer(_Delegating):
     """A write proxy: ``writelines`` goes through its own ``write``, as for an ``io`` stream."""

@@ -146,13 +146,16 @@ class ValueJson:
             return None  # at the interpreter's stack limit: the encoder knows how to cope
 
     def _container(self, value: Any, depth: int) -> str | None:
-        if depth >= self._max_depth or len(value) > self._max_elements:
-            return None  # the encoder's truncation markers
+        if depth >= self._max_depth:
+            return None  # the encoder's truncation marker
         cls = type(value)
         if cls is dict:
             return self._dict(value, depth)
-        # A list is copied first (in C) so that another thread cannot change it under the walk.
+        # A list is copied first (in C) so that another thread cannot change it under the walk;
+        # the limits are checked on that copy.
         items = value[:] if cls is list else value
+        if len(items) > self._max_elements:
+            return None
         self._budget -= len(items)
         if self._budget <= 0:
             return None
@@ -174,6 +177,8 @@ class ValueJson:
 
     def _dict(self, value: dict[Any, Any], depth: int) -> str | None:
         items = list(value.items())  # one C call: a consistent snapshot, no user code
+        if len(items) > self._max_elements:
+            return None
         self._budget -= 3 * len(items)  # per entry: the pair, its key and its value
         if self._budget <= 0:
             return None

@@ -308,3 +308,10 @@ def test_select_and_ignore_in_config() -> None:
     assert [f.code for f in check_source(source, "pkg/module.py", only)] == ["REC002"]
     minus = replace(EXAMPLE_CONFIG, ignore=("REC002",))
     assert [f.code for f in check_source(source, "pkg/module.py", minus)] == ["REC001"]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="the type statement is 3.12+")
+def test_a_type_statement_binds_its_name() -> None:
+    # ``type ValueError = int`` shadows the builtin, so raising it is not raising a builtin.
+    source = "type ValueError = int\ndef f() -> None:\n    raise ValueError('x')\n"
+    assert check_source(source, "pkg/module.py", EXAMPLE_CONFIG) == []

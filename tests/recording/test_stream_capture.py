@@ -174,3 +174,11 @@ def test_a_stream_without_a_buffer_still_has_none() -> None:
     proxy_out, _ = capture.proxies_for_test  # type: ignore[attr-defined]
     with pytest.raises(AttributeError):
         proxy_out.buffer  # noqa: B018 - the attribute access is the test
+
+
+def test_proxies_are_context_managers_like_the_streams() -> None:
+    _, _, stdin = capture_stdin("x\n")
+    with stdin as entered:  # type: ignore[attr-defined]
+        assert entered is stdin
+        assert entered.readline() == "x\n"
+    assert stdin.closed  # type: ignore[attr-defined]  # closed by the real stream's __exit__
