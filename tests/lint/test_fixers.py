@@ -167,7 +167,8 @@ def _check_fix(source: str, path: str) -> str:
     assert all(after[code] <= before[code] for code in after), (before, after)
     for line in fixed.splitlines():
         if line.startswith(FACADE_IMPORT) and "import ErrorCode" in fixed:
-            assert fixed.count(line) == 1
+            # The fix adds no second copy; one the program already had twice stays as it was.
+            assert fixed.count(line) <= max(1, source.count(line)), line
     assert fixed.count("logger = logging.getLogger(__name__)") <= 1
     return fixed
 
