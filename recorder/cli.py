@@ -222,7 +222,7 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
             activate(session)
         end = run_code(compiled, namespace, is_ours)
     except KeyboardInterrupt as exc:  # a Ctrl-C deferred while tracing started
-        end = ScriptEnd(130, "interrupted", trim_traceback(exc, None))
+        end = ScriptEnd(130, "interrupted", trim_traceback(exc))
     except RecorderError as err:
         if session is None or session.state == "new" or session.outcome is not None:
             raise  # nothing was recorded: a start failure under abort, reported by main
@@ -235,7 +235,7 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
         except KeyboardInterrupt as exc:  # a Ctrl-C deferred while the trace was published
             outcome = session.outcome
             if not end.interrupted:
-                end = ScriptEnd(130, "interrupted", trim_traceback(exc, None))
+                end = ScriptEnd(130, "interrupted", trim_traceback(exc))
     return _finish(end, outcome, start_failure, policy)
 
 

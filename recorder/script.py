@@ -79,22 +79,22 @@ def _own_frames(tb: TracebackType | None) -> TracebackType | None:
     return start
 
 
-def trim_traceback(exc: BaseException, code: CodeType | None) -> BaseException:
+def trim_traceback(exc: BaseException) -> BaseException:
     """Cut the recorder's frames off the tracebacks of ``exc`` and of the exceptions chained to
     it, so that they show the program's frames only.
 
-    With ``code=None`` (a syntax error in the script, a Ctrl-C deferred past the script's end)
-    there are no frames of the script to show, and the traceback is dropped.
+    An exception raised in the recorder's own code (a syntax error found by ``compile``, a
+    Ctrl-C deferred past the script's end) has no frame of the program, so its traceback is
+    dropped; one chained to it that is entirely the recorder's own is not shown at all.
     """
     # The exceptions it was raised from or while handling (a second Ctrl-C in an ``except``
-    # block) are printed with it, so their tracebacks are cut as well; one that is entirely
-    # the recorder's own is not shown at all.
+    # block) are printed with it, so their tracebacks are cut as well.
     seen: set[int] = set()
     previous: BaseException | None = None
     link: BaseException | None = exc
     while link is not None and id(link) not in seen:
         seen.add(id(link))
-        own = _own_frames(link.__traceback__) if code is not None else None
+        own = _own_frames(link.__traceback__)
         if previous is not None and own is None and link.__traceback__ is not None:
             if previous.__cause__ is None:
                 previous.__suppress_context__ = True
@@ -167,7 +167,7 @@ def compile_script(path: str, source: bytes) -> CodeType | ScriptEnd:
     try:
         return compile(source, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
-        print_exception(trim_traceback(exc, None))
+        print_exception(trim_traceback(exc))
         return ScriptEnd(int(ExitCode.TARGET), "exception", exc)
 
 
@@ -195,10 +195,10 @@ def run_code(
     except SystemExit as exc:
         return ScriptEnd(_exit_status(exc), "exit", None)
     except KeyboardInterrupt as exc:
-        return ScriptEnd(130, "interrupted", trim_traceback(exc, code))
+        return ScriptEnd(130, "interrupted", trim_traceback(exc))
     except BaseException as exc:  # noqa: REC005 - the program's own failure, reported here
         if is_ours(exc):
             return ScriptEnd(int(ExitCode.INTERNAL), "recorder-error", exc)
-        print_exception(trim_traceback(exc, code))
+        print_exception(trim_traceback(exc))
         return ScriptEnd(int(ExitCode.TARGET), "exception", exc)
     return ScriptEnd(0, "exit", None)

@@ -81,9 +81,8 @@ class StreamProxy(_Writer):
 
     def write(self, text: str) -> int:
         written = self._real.write(text)
-        capture = self._capture
-        if capture.active and type(text) is str and threading.get_ident() == capture.thread:
-            capture.report(self._kind, self._name, text)
+        if type(text) is str and self._capture.recording():
+            self._capture.report(self._kind, self._name, text)
         return written
 
     def __iter__(self) -> Any:
@@ -112,13 +111,10 @@ class BufferProxy(_Writer):
 
     def write(self, data: Any) -> int:
         written: int = self._real.write(data)
-        capture = self._capture
-        if not capture.active or threading.get_ident() != capture.thread:
-            return written
         # Exact bytes-like types only: converting anything else could run the program's code.
         cls = type(data)
-        if cls is bytes or cls is bytearray or cls is memoryview:
-            capture.report_bytes(self._kind, self._name, self._decoder, data)
+        if (cls is bytes or cls is bytearray or cls is memoryview) and self._capture.recording():
+            self._capture.report_bytes(self._kind, self._name, self._decoder, data)
         return written
 
 
@@ -130,11 +126,9 @@ class StdinProxy(_Delegating):
         self._capture = capture
 
     def _seen(self, text: Any) -> None:
-        capture = self._capture
-        if not (capture.active and type(text) is str and text):
-            return  # not recording, or nothing read (end of input)
-        if threading.get_ident() == capture.thread:
-            capture.report(3, "stdin", text)
+        # An empty text is the end of input: nothing was read.
+        if type(text) is str and text and self._capture.recording():
+            self._capture.report(3, "stdin", text)
 
     # Arguments are passed on exactly as the program gave them (the real stream validates them).
     def read(self, *args: Any) -> str:
@@ -186,6 +180,10 @@ class StreamCapture:
         if sys.stdin is not None:  # None when the interpreter runs without a stdin
             self._stdin = (sys.stdin, StdinProxy(sys.stdin, self))
             sys.stdin = self._stdin[1]
+
+    def recording(self) -> bool:
+        """Whether I/O happening now is reported: while attached, on the recorded thread."""
+        return self.active and threading.get_ident() == self.thread
 
     def report(self, kind: int, name: str, text: str) -> None:
         if self._busy:

@@ -139,7 +139,7 @@ class ValueJson:
         """The text of a plain-data container, or None to leave it (untouched) to the encoder."""
         # The encoder stops expanding once a value has produced max_nodes records. Staying below
         # that total means it would never have cut anything, so the texts agree.
-        self._budget = self.encoder.limits.max_nodes - 1
+        self._budget = self.limits.max_nodes - 1
         try:
             return self._container(value, 0)
         except RecursionError:
