@@ -46,8 +46,9 @@ def test_example_recorded(name: str, backend: str, tmp_path: Path) -> None:
     if UPDATE_GOLDENS and backend == available_backends()[0]:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    if not golden.exists():
-        pytest.skip(f"no golden for Python {sys.version_info[0]}.{sys.version_info[1]}: {golden}")
+    if not golden.exists():  # a missing golden is a failure: the trace would go unchecked
+        pytest.fail(f"no golden for Python {sys.version_info[0]}.{sys.version_info[1]}: {golden} "
+                    "(RECORDER_UPDATE_GOLDENS=1 writes it; review it before committing)")
     assert lines == golden.read_text(encoding="utf-8").splitlines()
 
 
