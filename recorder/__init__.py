@@ -11,26 +11,30 @@ Errors are classified (:mod:`recorder.errors`): kinds, stable ``ERR_*`` codes, e
 2/10/20/70. Setting ``CODETRACER_TRACE=DIR`` starts tracing when this package is imported and
 stops it (publishing the trace) at interpreter exit, as the Rust recorder does.
 
-The API names are loaded on first use, so ``import recorder.errors`` stays cheap and does not
-pull in the tracing machinery.
+The API names are loaded on first use, and auto-start is imported only when ``CODETRACER_TRACE``
+is set, so ``import recorder.errors`` loads nothing but the package face and the façade.
 """
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
-
-__version__ = "0.1.0"
 
 __all__ = ["Outcome", "TraceSession", "__version__", "flush", "is_tracing", "start", "stop",
            "trace"]
 
 if TYPE_CHECKING:
+    from recorder.about import VERSION as __version__
     from recorder.session import Outcome, TraceSession, flush, is_tracing, start, stop, trace
 
 _API = frozenset(__all__) - {"__version__"}
 
 
 def __getattr__(name: str) -> object:
+    if name == "__version__":
+        from recorder.about import VERSION
+
+        return VERSION
     if name in _API:
         from recorder import session
 
@@ -42,6 +46,8 @@ def __dir__() -> list[str]:
     return sorted(list(globals()) + list(_API))
 
 
-from recorder.autostart import autostart_from_environment  # noqa: E402
+# Only when asked: importing the façade (``recorder.errors``) must not start the machinery.
+if os.environ.get("CODETRACER_TRACE"):
+    from recorder.autostart import autostart_from_environment
 
-autostart_from_environment()
+    autostart_from_environment()

@@ -13,8 +13,8 @@ import os
 import sys
 
 from recorder import logs
-from recorder.errors import ErrorKind, RecorderError
-from recorder.policy import OnRecorderError, RecorderPolicy, policy_snapshot
+from recorder.errors import RecorderError
+from recorder.policy import RecorderPolicy, policy_snapshot
 
 ENV_VAR = "CODETRACER_TRACE"
 
@@ -47,10 +47,10 @@ def autostart_from_environment() -> None:
     try:
         policy = policy_snapshot()
         logs.configure_logging(policy)
-        session.start(trace_dir, policy=policy)
+        started = session.start(trace_dir, policy=policy)  # raises when the policy says so
     except RecorderError as err:
         logs.report_failure(err, policy)
-        if err.kind is ErrorKind.USAGE or policy.on_recorder_error is OnRecorderError.ABORT:
-            raise
+        raise
+    if started.failure is not None:  # logged by start(); the program runs untraced
         return
     atexit.register(_stop_at_exit)

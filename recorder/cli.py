@@ -18,24 +18,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
-import recorder
 from recorder import logs
+from recorder.about import VERSION
+from recorder.decision import Phase, decide
 from recorder.errors import (
     ErrorCode,
     ErrorKind,
-    ExitCode,
     RecorderError,
     UsageError,
     target,
     usage,
 )
-from recorder.policy import (
-    LOG_LEVELS,
-    OnRecorderError,
-    RecorderPolicy,
-    configure_policy,
-    parse_bool,
-)
+from recorder.lifecycle import State
+from recorder.policy import LOG_LEVELS, RecorderPolicy, configure_policy, parse_bool
 from recorder.preflight import BACKENDS, SUPPORTED_FORMATS
 from recorder.script import (
     ScriptEnd,
@@ -113,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="do not trace files matching GLOB (repeatable)")
     parser.add_argument("--version", action="version",
-                        version=f"%(prog)s {recorder.__version__}")
+                        version=f"%(prog)s {VERSION}")
     return parser
 
 
@@ -170,20 +165,21 @@ def _policy_for(options: argparse.Namespace) -> RecorderPolicy:
 
 
 def _verdict(
-    end: ScriptEnd, outcome: Outcome | None, start_failure: RecorderError | None,
-    policy: RecorderPolicy,
+    end: ScriptEnd, outcome: Outcome | None, policy: RecorderPolicy,
 ) -> tuple[int, RecorderError | None]:
-    """The exit status and the error to report, as the README's policy table says."""
-    failure = start_failure or (outcome.failure if outcome else None)
+    """The exit status and the error to report: the policy's decision, else the script's own."""
     if end.label == "recorder-error" and isinstance(end.exception, RecorderError):
         return int(end.exception.kind.exit_code), end.exception
-    if failure is not None and policy.on_recorder_error is OnRecorderError.ABORT:
-        return int(failure.kind.exit_code), failure
-    if policy.require_trace and not (outcome is not None and outcome.complete):
-        if failure is not None:
-            return int(failure.kind.exit_code), failure
-        return int(ExitCode.USAGE), usage(
-            ErrorCode.TRACE_MISSING, "--require-trace was given but no trace was recorded")
+    failure = outcome.failure if outcome is not None else None
+    if failure is not None:
+        decision = outcome.decision if outcome is not None else None
+        if decision is not None and decision.exit_status is not None:
+            return decision.exit_status, failure
+    elif outcome is None or not outcome.complete:
+        missing = decide(policy, ErrorKind.USAGE, Phase.STOPPING)  # nothing was recorded
+        if missing.exit_status is not None:
+            return missing.exit_status, usage(
+                ErrorCode.TRACE_MISSING, "--require-trace was given but no trace was recorded")
     if end.label == "exception" and policy.json_errors and end.exception is not None:
         return end.status, target(ErrorCode.TARGET_RAISED, f"the script raised "
                                   f"{type(end.exception).__name__}",
@@ -197,53 +193,44 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
     """Record the script; returns the exit status (raises KeyboardInterrupt after Ctrl-C)."""
     path = os.path.abspath(invocation.script)
     _, source = load_script(path)
-    session: TraceSession | None = TraceSession(
+    session = TraceSession(
         invocation.options.trace_dir, policy=policy, backend=invocation.options.backend,
         format=invocation.options.format, program=path, args=invocation.script_args,
         include=invocation.options.include, exclude=invocation.options.exclude)
     namespace = prepare_main(path, [invocation.script, *invocation.script_args])
     compiled = compile_script(path, source)
     if isinstance(compiled, ScriptEnd):
-        return _finish(compiled, None, None, policy)
-    start_failure: RecorderError | None = None
+        return _finish(compiled, None, policy)
 
     def is_ours(exc: BaseException) -> bool:
-        return session is not None and exc is session.failure
+        return exc is session.failure
 
     try:
-        try:
-            session.start()  # type: ignore[union-attr]
-        except RecorderError as err:
-            if err.kind is ErrorKind.USAGE or policy.on_recorder_error is OnRecorderError.ABORT:
-                raise
-            logs.log_error(err, level=logging.WARNING)
-            start_failure, session = err, None
-        if session is not None:
+        session.start()  # raises when the policy says so (abort, or a usage error)
+        if session.state is State.TRACING:
             activate(session)
+        elif session.failure is not None:  # the policy lets the script run untraced
+            logs.log_error(session.failure, level=logging.WARNING)
         end = run_code(compiled, namespace, is_ours)
     except KeyboardInterrupt as exc:  # a Ctrl-C deferred while tracing started
         end = ScriptEnd(130, "interrupted", trim_traceback(exc))
     except RecorderError as err:
-        if session is None or session.state == "new" or session.outcome is not None:
+        if session.state is State.NEW or session.outcome is not None:
             raise  # nothing was recorded: a start failure under abort, reported by main
         end = ScriptEnd(int(err.kind.exit_code), "recorder-error", err)  # abort fired around
-    outcome: Outcome | None = None
-    if session is not None:
-        deactivate(session)
-        try:
-            outcome = session.stop(exit_code=end.status, label=end.label)
-        except KeyboardInterrupt as exc:  # a Ctrl-C deferred while the trace was published
-            outcome = session.outcome
-            if not end.interrupted:
-                end = ScriptEnd(130, "interrupted", trim_traceback(exc))
-    return _finish(end, outcome, start_failure, policy)
+    deactivate(session)
+    outcome: Outcome | None
+    try:
+        outcome = session.stop(exit_code=end.status, label=end.label)
+    except KeyboardInterrupt as exc:  # a Ctrl-C deferred while the trace was published
+        outcome = session.outcome
+        if not end.interrupted:
+            end = ScriptEnd(130, "interrupted", trim_traceback(exc))
+    return _finish(end, outcome, policy)
 
 
-def _finish(
-    end: ScriptEnd, outcome: Outcome | None, start_failure: RecorderError | None,
-    policy: RecorderPolicy,
-) -> int:
-    status, report = _verdict(end, outcome, start_failure, policy)
+def _finish(end: ScriptEnd, outcome: Outcome | None, policy: RecorderPolicy) -> int:
+    status, report = _verdict(end, outcome, policy)
     if end.interrupted and end.exception is not None:
         print_exception(end.exception)
     if report is not None and (report.kind is not ErrorKind.TARGET or policy.json_errors):

@@ -1,30 +1,39 @@
 """The one containment guard (ADR 0004, principles 3, 7 and 15).
 
 Every tracer callback runs its body inside ``try/except Exception`` and hands what it caught to
-:meth:`Containment.handle`; every public entry point converts failures with :func:`classify`. So an
-exception raised by the recorder's own code never reaches the traced program as a foreign
-exception: it becomes a classified :class:`RecorderError`, is logged once with its code, counted,
-and handled by the policy:
+the session, which hands it here; every public entry point converts failures with
+:func:`classify`. So an exception raised by the recorder's own code never reaches the traced
+program as a foreign exception: it becomes a classified :class:`RecorderError`, is logged once
+with its code, counted, and decided by the policy table (:func:`recorder.decision.decide`).
+:meth:`Containment.report` returns that decision; it never detaches or raises itself, so failures
+flow one way (the recording reports, the session decides, the recording applies the decision).
 
-* ``disable``: tracing is detached from every thread and the program runs on untouched;
-* ``abort``: tracing is detached, then the classified error is raised into the program at that
-  point (the command line turns it into exit code 10 or 70).
-
-``KeyboardInterrupt`` and ``SystemExit`` raised by the program are never caught here (callbacks
-catch ``Exception`` only). In development mode (``python -X dev``) a failed ``ensure_internal`` is
-fatal and passes through untouched, so bugs fail loudly at once.
+Only the first failure of a session is raised into the program; later ones (the recorder is
+detached by then) are counted and logged only. ``KeyboardInterrupt`` and ``SystemExit`` raised by
+the program are never caught (callbacks catch ``Exception`` only). In development mode
+(``python -X dev``) a failed ``ensure_internal`` is fatal: it is raised whatever the policy, so
+bugs fail loudly at once.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 
 from recorder import logs
+from recorder.decision import Action, Decision, Phase, decide
 from recorder.errors import ErrorCode, RecorderError, translate
 from recorder.metrics import RecorderMetrics
-from recorder.policy import OnRecorderError, RecorderPolicy
+from recorder.policy import RecorderPolicy
+
+__all__ = ["Containment", "classify"]
+
+_LOG_TEXT = {
+    Action.RAISE: "aborting",
+    Action.DETACH: "tracing disabled, the program runs on",
+    Action.PUBLISH_PARTIAL: "publishing the partial trace",
+    Action.DISCARD: "the trace is discarded",
+}
 
 
 def classify(exc: BaseException, point: str) -> RecorderError:
@@ -39,47 +48,39 @@ def classify(exc: BaseException, point: str) -> RecorderError:
 
 
 class Containment:
-    """Applies the policy to failures inside the recorder; remembers the first one."""
+    """Classifies, decides, logs and counts failures; remembers the first one and its decision."""
 
-    def __init__(
-        self,
-        policy: RecorderPolicy,
-        metrics: RecorderMetrics,
-        detach: Callable[[str, RecorderError], None],
-    ) -> None:
+    def __init__(self, policy: RecorderPolicy, metrics: RecorderMetrics) -> None:
         self._policy = policy
         self._metrics = metrics
-        self._detach = detach
         self._lock = threading.Lock()
         self.failure: RecorderError | None = None
+        self.decision: Decision | None = None
 
-    @property
-    def aborts(self) -> bool:
-        """True when a failure is raised into the program (policy ``abort``)."""
-        return self._policy.on_recorder_error is OnRecorderError.ABORT
+    def report(
+        self, exc: BaseException, point: str, phase: Phase, *, log: bool = True,
+    ) -> tuple[RecorderError, Decision]:
+        """The classified error of ``exc`` and what to do about it now.
 
-    def record(self, err: RecorderError, point: str) -> bool:
-        """Count ``err`` and keep it if it is the first failure; True if it was the first."""
+        ``log=False`` when the caller reports the error itself (a failure to start is reported
+        once, by whoever started the session).
+        """
+        err = classify(exc, point)
+        decision = decide(self._policy, err.kind, phase)
+        if err.fatal:  # development mode: a broken invariant is raised, never contained
+            return err, Decision(Action.RAISE, decision.exit_status)
         with self._lock:
             first = self.failure is None
             if first:
-                self.failure = err
+                self.failure, self.decision = err, decision
         self._metrics.contained_failure(err.code.value, point)
-        if first:
-            level = logging.ERROR if self.aborts else logging.WARNING
-            action = "aborting" if self.aborts else "tracing disabled, the program runs on"
+        if not first:
+            if decision.action is Action.RAISE:
+                # The program was told once; the recorder is detached by now.
+                decision = Decision(Action.DETACH, decision.exit_status)
+        elif log:
+            level = logging.WARNING if decision.exit_status is None else logging.ERROR
             logs.get_logger().log(
-                level, f"{err.message} ({action})",
+                level, f"{err.message} ({_LOG_TEXT[decision.action]})",
                 extra={"error_code": err.code.value, "context": {**err.context, "point": point}})
-        return first
-
-    def handle(self, exc: BaseException, point: str) -> None:
-        """Called from inside a callback: detach, then return (disable) or raise (abort)."""
-        err = classify(exc, point)
-        if err.fatal:
-            self._detach("fatal", err)
-            raise err
-        first = self.record(err, point)
-        self._detach("policy-" + self._policy.on_recorder_error.value, err)
-        if self.aborts and first:
-            raise err
+        return err, decision

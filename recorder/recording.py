@@ -2,43 +2,49 @@
 
 The session layer (``recorder.session``) drives a :class:`Recording`::
 
-    rec = Recording(layer, program=..., args=[...], backend="auto", filters=CodeFilter(),
-                    on_failure=policy_handler, metrics=metrics)
+    rec = Recording(layer, program=..., backend="monitoring", filters=CodeFilter(),
+                    on_failure=session_handler, metrics=metrics)
     rec.start()                    # trace.json created, header written, hooks installed
     ...                            # the program runs
-    rec.finish(exit_code, label, metadata)      # or rec.finish_partial(reason, metadata)
+    rec.finish(metadata)           # or rec.finish_partial(metadata); metadata: TraceMetadata
     layer.publish()                # the session's job
 
 **Containment.** Every failure inside a callback (including an output failure while a callback
-flushes) reaches ``on_failure(exc, point)``. ``on_failure`` belongs to the session: it returns
-(policy ``disable``, after calling :meth:`detach`) or raises a classified ``RecorderError`` (policy
-``abort``), which then propagates into the program at that point; the recording makes sure it is
-detached before that error leaves the callback. A ``RecursionError`` raised inside a callback is the
-program's resource limit, not a recorder bug: the event is dropped and counted (``recursion_limit``)
-and the program goes on to hit the limit in its own code, as it would untraced.
+flushes) is reported once to ``on_failure(exc, point)``, which belongs to the session: it decides
+(:func:`recorder.decision.decide`) and returns the classified error to raise into the program, or
+``None`` to let the program run on. Either way the recording then detaches itself, before any
+error leaves the callback; the session never calls back into the recording from its handler, so
+failures flow one way. A ``RecursionError`` raised inside a callback is the program's resource
+limit, not a recorder bug: the event is dropped and counted (``recursion_limit``) and the program
+goes on to hit the limit in its own code, as it would untraced.
 
-**Threads.** Only the thread that calls :meth:`start` is recorded (see
-:mod:`recorder.tracing.base`); :meth:`detach` may be called from any thread or from a callback.
-**Processes.** A child created with ``os.fork`` (``multiprocessing``'s default on Linux) stops
-recording at once and never writes to the parent's files (:meth:`forked`); the parent's trace is
-unaffected.
+**Lifecycle.** One :class:`~recorder.lifecycle.Lifecycle`: NEW, TRACING (hooks installed),
+DETACHED, STOPPED (finished). **Threads.** Only the thread that calls :meth:`start` is recorded
+(see :mod:`recorder.tracing.base`); :meth:`detach` may be called from any thread or from a
+callback. **Processes.** A child created with ``os.fork`` (``multiprocessing``'s default on Linux)
+stops recording at once and never writes to the parent's files (:meth:`forked`); the parent's
+trace is unaffected.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import weakref
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
+from recorder import seams
 from recorder.errors import ErrorCode, RecorderError, bug
+from recorder.lifecycle import Lifecycle, State
+from recorder.metadata import TraceMetadata
+from recorder.metrics import NoopMetrics, RecorderMetrics
 from recorder.trace_writer import FileFactory, TraceWriter
-from recorder.tracing import CodeFilter, FrameRecorder, Tracer, make_tracer, resolve_backend
+from recorder.tracing import CodeFilter, FrameRecorder, Tracer, make_tracer
 from recorder.tracing.streams import StreamCapture
 from recorder.tracing.valuejson import ValueJson
 from recorder.values.limits import EncodeLimits
 
-__all__ = ["Recording"]
+__all__ = ["OnFailure", "Recording"]
 
 # Recordings alive in this process: a forked child must stop recording into its parent's file.
 _LIVE: weakref.WeakSet[Recording] = weakref.WeakSet()
@@ -51,7 +57,8 @@ def _after_fork_in_child() -> None:
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
-OnFailure = Callable[[BaseException, str], None]
+#: ``on_failure(exc, point)``: the error to raise into the program, or None (see the docstring).
+OnFailure = Callable[[BaseException, str], "RecorderError | None"]
 
 
 class Recording:
@@ -70,21 +77,19 @@ class Recording:
         layer: FileFactory,
         *,
         program: str,
-        args: Sequence[str],
         backend: str,
         filters: CodeFilter,
         on_failure: OnFailure,
-        metrics: object | None = None,
+        metrics: RecorderMetrics | None = None,
         limits: EncodeLimits | None = None,
         redact_secrets: bool = True,
         capture_streams: bool = True,
     ) -> None:
         self.layer = layer
         self.program = os.path.abspath(program)
-        self.args = list(args)
-        self.backend = resolve_backend(backend)
+        self.backend = backend  # concrete: preflight resolved "auto"
         self.filters = filters
-        self.metrics = metrics
+        self.metrics: RecorderMetrics = metrics or NoopMetrics()
         self._on_failure = on_failure
         self._limits = limits
         self._redact = redact_secrets
@@ -96,8 +101,17 @@ class Recording:
         self.recursion_drops = 0
         self._tracer_drops: dict[str, int] = {}
         self._reported: dict[str, int] = {}  # drops already handed to the metrics sink
-        self.attached = False
-        self.finished = False
+        self._life = Lifecycle("recording")
+        self._detach_lock = threading.RLock()  # a callback may fail while detach runs
+
+    @property
+    def state(self) -> State:
+        return self._life.state
+
+    @property
+    def attached(self) -> bool:
+        """True while the hooks are installed."""
+        return self._life.active
 
     # ---------------------------------------------------------------------------- lifecycle
 
@@ -117,7 +131,7 @@ class Recording:
             if self.streams is not None:
                 self.streams.detach()
             raise
-        self.attached = True
+        self._life.move(State.TRACING)
         _LIVE.add(self)
 
     def forked(self) -> None:
@@ -128,12 +142,27 @@ class Recording:
         """
         if self.writer is not None:
             self.writer.abandon()
-        self.detach()
+        self._uninstall()
+        self._life.move(State.STOPPED)
         _LIVE.discard(self)
 
     def detach(self) -> None:
-        """Remove every hook and restore the streams; idempotent, safe inside a callback."""
-        self.attached = False
+        """Remove every hook and restore the streams; idempotent, safe inside a callback.
+
+        Detaching a tracing recording is the ``detach`` fault point: whatever the hook does, the
+        hooks come off first, so the program runs on untouched (the hook's failure propagates).
+        """
+        with self._detach_lock:
+            if not self._life.active:
+                self._uninstall()  # a forked or failed start may have left a part installed
+                return
+            self._life.move(State.DETACHED)
+            try:
+                seams.hit("detach")
+            finally:
+                self._uninstall()
+
+    def _uninstall(self) -> None:
         if self.tracer is not None:
             if self.tracer.installed:
                 self._note_tracer_drops()
@@ -148,32 +177,36 @@ class Recording:
         if self.writer is not None and not self.writer.closed:
             self.writer.flush()
 
-    def finish(self, exit_code: int | None, label: str | None, metadata: dict[str, object]) -> None:
-        """Detach, close open frames, write the final toplevel ``Return`` and the side files."""
-        self.detach()
+    def finish(self, metadata: TraceMetadata) -> None:
+        """Close open frames, write the final toplevel ``Return`` and the side files."""
+        self._uninstall_for_finish()
         writer, frames = self._require_started()
         frames.close_open_frames()
-        exit_value = frames.values.value(exit_code)
-        writer.close(exit_value)
-        self._write_side_files(exit_code, label, metadata, partial=None)
-        self.finished = True
+        writer.close(frames.values.value(metadata.exit_code))
+        self._write_side_files(metadata)
+        self._life.move(State.STOPPED)
 
-    def finish_partial(self, reason: str, metadata: dict[str, object]) -> None:
-        """Best effort: close the array at the last event boundary; metadata says ``partial``.
+    def finish_partial(self, metadata: TraceMetadata) -> None:
+        """Best effort: close the array at the last event boundary (``metadata`` is partial).
 
         Raises the output layer's ``EnvironmentError`` if it fails again.
         """
-        self.detach()
+        self._uninstall_for_finish()
         writer, _ = self._require_started()
         if not writer.closed:
             writer.close_partial()
-        code = metadata.get("exit_code")
-        self._write_side_files(
-            code if isinstance(code, int) else None, None, metadata, partial=reason
-        )
-        self.finished = True
+        self._write_side_files(metadata)
+        self._life.move(State.STOPPED)
 
     # ------------------------------------------------------------------------------ helpers
+
+    def _uninstall_for_finish(self) -> None:
+        # The session detached already (the detach fault point is its business); this only
+        # makes sure no hook is left and the state can go to STOPPED.
+        with self._detach_lock:
+            if self._life.active:
+                self._life.move(State.DETACHED)
+            self._uninstall()
 
     def _require_started(self) -> tuple[TraceWriter, FrameRecorder]:
         if self.writer is None or self.frames is None:
@@ -183,13 +216,11 @@ class Recording:
     def _report_drops(self) -> dict[str, int]:
         """Tell the metrics sink about drops not reported yet; returns all drops so far."""
         dropped = self.dropped_events()
-        sink: Any = self.metrics
-        if sink is not None and hasattr(sink, "dropped_event"):
-            for reason, count in dropped.items():
-                delta = count - self._reported.get(reason, 0)
-                if delta > 0:
-                    sink.dropped_event(reason, delta)
-                    self._reported[reason] = count
+        for reason, count in dropped.items():
+            delta = count - self._reported.get(reason, 0)
+            if delta > 0:
+                self.metrics.dropped_event(reason, delta)
+                self._reported[reason] = count
         return dropped
 
     def _note_tracer_drops(self) -> None:
@@ -209,40 +240,30 @@ class Recording:
             dropped["recursion_limit"] = self.recursion_drops
         return dropped
 
-    def _write_side_files(
-        self, exit_code: int | None, label: str | None, metadata: dict[str, object],
-        *, partial: str | None,
-    ) -> None:
+    def _write_side_files(self, metadata: TraceMetadata) -> None:
         writer, _ = self._require_started()
-        dropped = self._report_drops()
-        sink: Any = self.metrics
-        extras: dict[str, object] = {
-            "backend": self.backend,
-            "events_dropped": dropped,
-        }
-        if sink is not None and hasattr(sink, "snapshot"):
-            extras["metrics"] = sink.snapshot()
-        extras.update(metadata)
-        if partial is not None:
-            extras["partial"] = True
-            extras["partial_reason"] = partial
-        writer.write_side_files(
-            self.layer, program=self.program, args=self.args, exit_code=exit_code, label=label,
-            extras=extras,
-        )
+        metadata.backend = self.backend
+        metadata.events_dropped = self._report_drops()
+        metadata.metrics = self.metrics.snapshot()
+        writer.write_side_files(self.layer, metadata)
 
     def _on_write(self, kind: int, stream: str, text: str) -> None:
         writer, frames = self.writer, self.frames
-        if writer is not None and frames is not None and self.attached and not writer.closed:
+        if writer is not None and frames is not None and self._life.active and not writer.closed:
             writer.io(kind, stream, text, frames.current_frame_id, frames.current_location)
 
     def _contain(self, exc: Exception, point: str) -> None:
         if isinstance(exc, RecursionError):
             self.recursion_drops += 1
             return
+        err: RecorderError | None = None
         try:
-            self._on_failure(exc, point)
-        except RecorderError:
-            # Policy abort: the tracer must be detached before the error reaches the program.
-            self.detach()
-            raise
+            err = self._on_failure(exc, point)
+        finally:
+            # Detached before any error reaches the program, whatever the handler did.
+            try:
+                self.detach()
+            except Exception as again:  # noqa: REC005 - reported below, the hooks are off
+                self._on_failure(again, "detach")
+        if err is not None:
+            raise err

@@ -26,29 +26,29 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import recorder
 from recorder import logs, seams
+from recorder.decision import Action, Decision, Phase, decide, raises_into_program
 from recorder.errors import ErrorCode, RecorderError, usage
-from recorder.guard import Containment, classify
+from recorder.guard import Containment
+from recorder.lifecycle import Lifecycle, State
+from recorder.metadata import TRACE_SCHEMA_VERSION, TraceMetadata
 from recorder.metrics import RecorderMetrics, get_metrics
 from recorder.output import LayerState, OutputLayer
-from recorder.policy import OnRecorderError, RecorderPolicy, policy_snapshot, resolve_policy
+from recorder.policy import RecorderPolicy, policy_snapshot, resolve_policy
 from recorder.preflight import preflight
 from recorder.recording import Recording
 from recorder.signals import deferred_signals
-from recorder.trace_writer import TRACE_SCHEMA_VERSION
 from recorder.tracing.filters import CodeFilter
-
-RECORDER_NAME = "codetracer-recorder-errors"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a stopped session left behind."""
+    """What a stopped session left behind, and the policy's decision about its failure."""
 
     published: bool
     partial: bool
     failure: RecorderError | None
+    decision: Decision | None = None  # for ``failure``: raise it, and the run's exit status
 
     @property
     def complete(self) -> bool:
@@ -76,19 +76,26 @@ class TraceSession:
         self.policy = policy
         self.requested_backend = backend
         self.format = format
-        self.program = os.path.abspath(program if program is not None else (sys.argv[0] or "-"))
-        self.args = list(args if args is not None else sys.argv[1:])
         self.include, self.exclude = tuple(include), tuple(exclude)
         self.metrics = metrics or get_metrics()
         self.trace_id = uuid.uuid4().hex
+        self.metadata = TraceMetadata.at_start(
+            program=program if program is not None else (sys.argv[0] or "-"),
+            args=args if args is not None else sys.argv[1:], policy=policy,
+            run_id=logs.RUN_ID, trace_id=self.trace_id)
+        self.program = self.metadata.program
         self.backend = ""
-        self.state = "new"
         self.outcome: Outcome | None = None
-        self._containment = Containment(policy, self.metrics, self._on_detach)
+        self._life = Lifecycle("trace session")
+        self._containment = Containment(policy, self.metrics)
         self._layer: OutputLayer | None = None
         self._recording: Recording | None = None
-        self._detach_lock = threading.Lock()
         self._pid = os.getpid()
+
+    @property
+    def state(self) -> State:
+        """NEW, TRACING, DETACHED or STOPPED (:class:`recorder.lifecycle.State`)."""
+        return self._life.state
 
     @property
     def failure(self) -> RecorderError | None:
@@ -98,9 +105,14 @@ class TraceSession:
     # -- lifecycle ------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Preflight, stage the output, install the hooks. Raises a classified error on failure."""
-        if self.state != "new":
-            raise usage(ErrorCode.ALREADY_TRACING, "this session was already started")
+        """Preflight, stage the output, install the hooks. Raises a classified error on failure.
+
+        Under the ``disable`` policy a failure to start (other than a usage error) is logged and
+        the session is stopped without raising; :attr:`outcome` says why.
+        """
+        if self._life.state is not State.NEW:
+            raise usage(ErrorCode.INVALID_ARGUMENT, "this session was already started",
+                        state=self._life.state.value)
         logs.set_trace_id(self.trace_id)
         with deferred_signals():
             self._start()
@@ -108,43 +120,51 @@ class TraceSession:
     def _start(self) -> None:
         try:
             seams.hit("start")
-            self.backend = preflight(backend=self.requested_backend, format=self.format,
-                                     schema_version=TRACE_SCHEMA_VERSION)
+            self.backend = self.metadata.backend = preflight(
+                backend=self.requested_backend, format=self.format,
+                schema_version=TRACE_SCHEMA_VERSION)
             self._layer = OutputLayer(self.trace_dir)
             self._layer.begin()
             self._recording = Recording(
-                self._layer, program=self.program, args=self.args, backend=self.backend,
+                self._layer, program=self.program, backend=self.backend,
                 filters=CodeFilter(include=self.include, exclude=self.exclude),
-                on_failure=self._containment.handle, metrics=self.metrics)
+                on_failure=self._on_callback_failure, metrics=self.metrics)
             self._recording.start()
-            self.state = "tracing"
+            self._life.move(State.TRACING)
             logs.get_logger().info(
                 "tracing started", extra={"context": {"trace_dir": str(self.trace_dir),
                                                       "backend": self.backend}})
         except Exception as exc:
-            err = classify(exc, "start")
+            err, decision = self._containment.report(exc, "start", Phase.STARTING, log=False)
             self._abandon()
-            self.state = "stopped"
-            self.outcome = Outcome(published=False, partial=False, failure=err)
+            self._life.move(State.STOPPED)
+            self.outcome = Outcome(published=False, partial=False, failure=err,
+                                   decision=decision)
             logs.set_trace_id(None)
-            raise err from (None if err is exc else exc)
+            if raises_into_program(decision):
+                raise err from (None if err is exc else exc)
 
     def flush(self) -> None:
         """Push buffered events to disk; a failure is handled by the policy."""
-        if self.state != "tracing" or self._recording is None:
+        if self._life.state is not State.TRACING or self._recording is None:
             return
         try:
             seams.hit("flush")
             self._recording.flush()
         except Exception as exc:
-            self._containment.handle(exc, "flush")
+            err = self._on_callback_failure(exc, "flush")
+            with contextlib.suppress(Exception):
+                self._recording.detach()
+            if err is not None:
+                raise err from (None if err is exc else exc)
 
     def detach(self, reason: str = "api") -> None:
         """Stop recording events (the trace stays staged until :meth:`stop`)."""
         with deferred_signals():
-            self._detach_hooks()
-        if self.state == "tracing":
-            self.state = "detached"
+            if self._recording is not None:
+                self._recording.detach()
+        if self._life.state is State.TRACING:
+            self._life.move(State.DETACHED)
             self.metrics.detached(reason)
 
     def stop(self, exit_code: int | None = 0, label: str | None = None) -> Outcome:
@@ -153,11 +173,13 @@ class TraceSession:
             return self.outcome
         if os.getpid() != self._pid:
             # A forked child: the staged trace belongs to the parent. Never publish or remove it.
-            self._detach_hooks()
+            if self._recording is not None:
+                self._recording.forked()
             self.outcome = Outcome(published=False, partial=False, failure=None)
             return self.outcome
+        self.metadata.exit_code, self.metadata.exit_label = exit_code, label
         with deferred_signals():
-            self.outcome = self._finish(exit_code, label)
+            self.outcome = self._finish()
             self._log_notes()
         # The trace id stays set: the report written after stop (the trailer) names this trace.
         return self.outcome
@@ -165,63 +187,70 @@ class TraceSession:
     def _log_notes(self) -> None:
         # Cleanup problems the output layer worked around without failing (e.g. a leftover it
         # could not remove): worth a warning, never worth failing the run.
-        for note in getattr(self._layer, "notes", ()):
-            logs.get_logger().warning(str(note))
+        if self._layer is not None:
+            for note in self._layer.notes:
+                logs.get_logger().warning(str(note))
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _on_detach(self, reason: str, err: RecorderError) -> None:
-        self._detach_hooks()
-        if self.state == "tracing":
-            self.state = "detached"
-        self.metrics.detached(reason, err.code.value)
+    def _on_callback_failure(self, exc: BaseException, point: str) -> RecorderError | None:
+        """The recording's ``on_failure``: decide, and return the error to raise (if any).
 
-    def _detach_hooks(self) -> None:
-        with self._detach_lock:
-            recording = self._recording
-            if recording is not None:
-                try:
-                    seams.hit("detach")
-                finally:
-                    # Whatever the fault, the hooks come off: the program must run on untouched.
-                    recording.detach()
+        It never calls back into the recording: the recording detaches itself afterwards.
+        """
+        err, decision = self._containment.report(exc, point, Phase.CALLBACK)
+        if self._life.state is State.TRACING:
+            self._life.move(State.DETACHED)
+            reason = "fatal" if err.fatal else f"policy-{decision.action.name.lower()}"
+            self.metrics.detached(reason, err.code.value)
+        return err if raises_into_program(decision) else None
 
     def _contain(self, exc: BaseException, point: str) -> None:
         # Failures while stopping are never raised into the program: they decide the outcome.
-        self._containment.record(classify(exc, point), point)
+        self._containment.report(exc, point, Phase.STOPPING)
 
-    def _finish(self, exit_code: int | None, label: str | None) -> Outcome:
+    def _finish(self) -> Outcome:
         try:
             seams.hit("stop")
         except Exception as exc:
             self._contain(exc, "stop")
-        try:
-            self._detach_hooks()
-        except Exception as exc:
-            self._contain(exc, "detach")
-        if self.state == "tracing":
+        if self._recording is not None:
+            try:
+                self._recording.detach()
+            except Exception as exc:
+                self._contain(exc, "detach")
+        if self._life.state is State.TRACING:
             self.metrics.detached("stop")
-        self.state = "stopped"
+        self._life.move(State.STOPPED)
         if self._recording is None or self._layer is None:
-            return Outcome(published=False, partial=False, failure=self.failure)
+            return self._outcome(published=False, partial=False)
         if self.failure is None:
             try:
-                self._recording.finish(exit_code, label, self._metadata())
+                self._recording.finish(self.metadata)
                 self._layer.publish()
-                return Outcome(published=True, partial=False, failure=None)
+                return self._outcome(published=True, partial=False)
             except Exception as exc:
                 self._contain(exc, "stop")
         failure = self.failure
-        if (failure is not None and self.policy.keep_partial_trace
-                and self._layer.state is LayerState.STAGING):
+        if failure is None:  # a failure that was not recorded (development mode): keep nothing
+            self._abandon()
+            return self._outcome(published=False, partial=False)
+        at_end = decide(self.policy, failure.kind, Phase.STOPPING)
+        if at_end.action is Action.PUBLISH_PARTIAL and self._layer.state is LayerState.STAGING:
+            self.metadata.partial_reason = failure.code.value
             try:
-                self._recording.finish_partial(failure.code.value, self._metadata(failure))
+                self._recording.finish_partial(self.metadata)
                 self._layer.publish()
-                return Outcome(published=True, partial=True, failure=failure)
+                return self._outcome(published=True, partial=True)
             except Exception as exc:
-                logs.log_error(classify(exc, "stop"))
+                err, _ = self._containment.report(exc, "stop", Phase.PUBLISHING)
+                logs.log_error(err)
         self._abandon()
-        return Outcome(published=False, partial=False, failure=failure)
+        return self._outcome(published=False, partial=False)
+
+    def _outcome(self, *, published: bool, partial: bool) -> Outcome:
+        return Outcome(published=published, partial=partial, failure=self.failure,
+                       decision=self._containment.decision)
 
     def _abandon(self) -> None:
         if self._recording is not None:
@@ -230,24 +259,20 @@ class TraceSession:
         if self._layer is not None:
             self._layer.abandon()
 
-    def _metadata(self, failure: RecorderError | None = None) -> dict[str, object]:
-        return {
-            "recorder": {"name": RECORDER_NAME, "version": recorder.__version__,
-                         "target_script": self.program},
-            "schema_version": TRACE_SCHEMA_VERSION,
-            "policy_hash": self.policy.digest(),
-            "policy": self.policy.to_json(),
-            "run_id": logs.RUN_ID,
-            "trace_id": self.trace_id,
-            "partial": failure is not None,
-            "partial_reason": failure.code.value if failure is not None else None,
-        }
-
 
 # -- the module-level API --------------------------------------------------------------------------
 
 _active_lock = threading.Lock()
 _active: TraceSession | None = None
+
+
+def _claim(session: TraceSession) -> None:
+    """Make ``session`` the active one (the one ``ERR_ALREADY_TRACING`` check); hold the lock."""
+    global _active
+    if _active is not None:
+        raise usage(ErrorCode.ALREADY_TRACING, "a trace session is already active",
+                    trace_dir=str(_active.trace_dir))
+    _active = session
 
 
 def activate(session: TraceSession) -> None:
@@ -256,12 +281,8 @@ def activate(session: TraceSession) -> None:
     The traced script then sees ``recorder.is_tracing()`` and gets ``ERR_ALREADY_TRACING`` from a
     second ``recorder.start()``.
     """
-    global _active
     with _active_lock:
-        if _active is not None:
-            raise usage(ErrorCode.ALREADY_TRACING, "a trace session is already active",
-                        trace_dir=str(_active.trace_dir))
-        _active = session
+        _claim(session)
 
 
 def deactivate(session: TraceSession) -> None:
@@ -298,19 +319,16 @@ def start(
     global _active
     resolved = _as_policy(policy)
     with _active_lock:
-        if _active is not None:
-            raise usage(ErrorCode.ALREADY_TRACING, "a trace session is already active",
-                        trace_dir=str(_active.trace_dir))
         session = TraceSession(trace_dir, policy=resolved, backend=backend, format=format,
                                include=include, exclude=exclude)
+        _claim(session)
         try:
-            session.start()
-        except RecorderError as err:
-            if resolved.on_recorder_error is OnRecorderError.ABORT or err.kind.exit_code == 2:
-                raise
-            logs.log_error(err, logging.WARNING)
-            return session
-        _active = session
+            session.start()  # raises when the policy says so (abort, or a usage error)
+        finally:
+            if session.state is not State.TRACING:
+                _active = None
+        if session.failure is not None:  # the policy lets the program run on untraced
+            logs.log_error(session.failure, logging.WARNING)
         return session
 
 
@@ -325,7 +343,8 @@ def stop(exit_code: int | None = 0) -> Outcome | None:
     if session is None:
         return None
     outcome = session.stop(exit_code)
-    if outcome.failure is not None and session.policy.on_recorder_error is OnRecorderError.ABORT:
+    if outcome.failure is not None and outcome.decision is not None and (
+            outcome.decision.exit_status is not None):
         raise outcome.failure
     return outcome
 
@@ -340,7 +359,7 @@ def flush() -> None:
 def is_tracing() -> bool:
     """True while a session is active and attached."""
     session = _active
-    return session is not None and session.state == "tracing"
+    return session is not None and session.state is State.TRACING
 
 
 @contextlib.contextmanager
@@ -359,5 +378,5 @@ def trace(
     try:
         yield session
     finally:
-        if session.state != "stopped":
+        if session.state is not State.STOPPED:
             stop()

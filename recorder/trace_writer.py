@@ -9,47 +9,31 @@ Layout of ``trace.json``: ``[`` then one event per line separated by ``,`` then 
 chunk holds whole events, :meth:`TraceWriter.close_partial` can close the array at the last event
 that reached the file after a write failed (the output file's ``write`` is all-or-nothing).
 
-Events are built with string formatting, not ``json.dumps`` per event: every number is an ``int``
-formatted by Python, and every string goes through :func:`json_string` (``json``'s own C escaper).
-Value records come from :mod:`recorder.values` and are serialised once by the caller
-(:mod:`recorder.tracing.valuejson`), so the writer only splices already-valid JSON text.
+Event text comes from :mod:`recorder.events` (the one place that formats events); the writer
+owns the ids, the buffer and the file. Its lifecycle (:mod:`recorder.lifecycle`) is TRACING until
+the array is closed (STOPPED); the side files are written from the session's
+:class:`~recorder.metadata.TraceMetadata`.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sys
-from collections.abc import Sequence
 from typing import Protocol
 
-import recorder
+from recorder import events
 from recorder.errors import RecorderError
-from recorder.values.text import utf8_safe
+from recorder.lifecycle import Lifecycle, State
+from recorder.metadata import TraceMetadata
 
 __all__ = [
     "CHUNK_SIZE",
-    "NONE_VALUE",
-    "TRACE_SCHEMA_VERSION",
     "ByteSink",
     "FileFactory",
     "TraceWriter",
-    "json_string",
 ]
 
-#: Version of what this project writes into a trace directory (bumped on incompatible changes).
-TRACE_SCHEMA_VERSION = 1
 #: Events are handed to the output file once this many characters are buffered.
 CHUNK_SIZE = 64 * 1024
-#: The ValueRecord of ``None``: type id 0 is always None (format rule 2).
-NONE_VALUE = '{"kind":"None","type_id":0}'
-
-_escape = json.encoder.encode_basestring  # C-accelerated; keeps non-ASCII as is (UTF-8 file)
-
-
-def json_string(text: str) -> str:
-    """``text`` as a JSON string literal that encodes to valid UTF-8 (lone surrogates escaped)."""
-    return _escape(utf8_safe(text))
 
 
 class ByteSink(Protocol):
@@ -84,14 +68,12 @@ class TraceWriter:
     def __init__(self, sink: ByteSink, *, chunk_size: int = CHUNK_SIZE) -> None:
         self._sink = sink
         self._chunk_size = chunk_size
-        self._buf: list[str] = []
-        #: Whole events waiting for the file. Hot paths append here directly and then call
-        #: :meth:`account` with the characters they added.
-        self.buffer = self._buf
+        self._buf: list[str] = []  # whole events waiting for the file
         self._size = 0
         self._started = False  # "[" written to the file
         self._events = 0  # events handed to the file so far
-        self.closed = False
+        self._life = Lifecycle("trace writer")
+        self._life.move(State.TRACING)
         self.paths: list[str] = []
         self._paths_in_file = 0  # Path events that reached the file (trace_paths.json lists them)
         self._path_ids: dict[str, int] = {}
@@ -99,8 +81,6 @@ class TraceWriter:
         self._type_ids: dict[tuple[int, str], int] = {}
         self.variable_ids: dict[str, int] = {}
         self.call_count = 0  # ordinal of the last Call: frame ids in I/O event metadata
-        self.last_path_id = 0
-        self.last_line = 0
         # Consecutive writes to one stream with nothing in between become one Event (print()
         # writes its arguments, separators and end separately).
         self._io_index = -1
@@ -115,7 +95,7 @@ class TraceWriter:
         if pid is None:
             pid = self._path_ids[path] = len(self.paths)
             self.paths.append(path)
-            self._emit('{"Path":' + json_string(path) + "}")
+            self._emit(events.path(path))
         return pid
 
     def function_id(self, path_id: int, line: int, name: str) -> int:
@@ -124,9 +104,7 @@ class TraceWriter:
         fid = self._function_ids.get(key)
         if fid is None:
             fid = self._function_ids[key] = len(self._function_ids)
-            self._emit(
-                f'{{"Function":{{"path_id":{path_id},"line":{line},"name":{json_string(name)}}}}}'
-            )
+            self._emit(events.function(path_id, line, name))
         return fid
 
     def type_id(self, kind: int, lang_type: str) -> int:
@@ -134,17 +112,14 @@ class TraceWriter:
         tid = self._type_ids.get(key)
         if tid is None:
             tid = self._type_ids[key] = len(self._type_ids)
-            self._emit(
-                f'{{"Type":{{"kind":{int(kind)},"lang_type":{json_string(lang_type)},'
-                '"specific_info":{"kind":"None"}}}'
-            )
+            self._emit(events.type_decl(kind, lang_type))
         return tid
 
     def variable_id(self, name: str) -> int:
         vid = self.variable_ids.get(name)
         if vid is None:
             vid = self.variable_ids[name] = len(self.variable_ids)
-            self._emit('{"VariableName":' + json_string(name) + "}")
+            self._emit(events.variable_name(name))
         return vid
 
     # ------------------------------------------------------------------------------- events
@@ -156,22 +131,36 @@ class TraceWriter:
         self.call(0, "")
         self.type_id(30, "None")
 
-    def step(self, path_id: int, line: int) -> None:
-        self.last_path_id = path_id
-        self.last_line = line
-        self._emit(f'{{"Step":{{"path_id":{path_id},"line":{line}}}}}')
+    @property
+    def closed(self) -> bool:
+        """True once the event array is closed (or abandoned): nothing more is written."""
+        return self._life.stopped
 
-    def value(self, variable_id: int, value_json: str) -> None:
-        self._emit(f'{{"Value":{{"variable_id":{variable_id},"value":{value_json}}}}}')
+    def emit(self, event: str) -> None:
+        """Buffer one event (text from :mod:`recorder.events`); flushes a full chunk."""
+        self._emit(event)
 
-    def call(self, function_id: int, args_json: str) -> int:
-        """A ``Call``; ``args_json`` is the comma-joined ``{"variable_id","value"}`` objects.
+    def emit_batch(self, batch: list[str], size: int) -> None:
+        """Buffer whole events at once (``size``: their characters); the hot paths' entry."""
+        self._buf += batch
+        self._size += size
+        if self._size >= self._chunk_size:
+            self.flush()
 
-        ``Call`` and ``Return`` are buffered without flushing: the caller first updates its frame
-        bookkeeping, then calls :meth:`account`, so an output failure can never separate the
-        event from the bookkeeping that balances it.
+    def call(
+        self, function_id: int, args_json: str, prelude: list[str] | None = None, size: int = 0,
+    ) -> int:
+        """A ``Call`` after the ``prelude`` events (``size`` characters); returns its ordinal.
+
+        ``args_json`` is the comma-joined :data:`recorder.events.ARG` objects. ``Call`` and
+        ``Return`` are buffered without flushing: the caller first updates its frame bookkeeping,
+        then calls :meth:`maybe_flush`, so an output failure can never separate the event from
+        the bookkeeping that balances it.
         """
-        event = f'{{"Call":{{"function_id":{function_id},"args":[{args_json}]}}}}'
+        if prelude:
+            self._buf += prelude
+            self._size += size
+        event = events.call(function_id, args_json)
         self._buf.append(event)
         self._size += len(event)
         self.call_count += 1
@@ -179,33 +168,23 @@ class TraceWriter:
 
     def ret(self, value_json: str) -> None:
         """A ``Return`` (buffered without flushing, see :meth:`call`)."""
-        event = '{"Return":{"return_value":' + value_json + "}}"
+        event = events.ret(value_json)
         self._buf.append(event)
         self._size += len(event)
 
     def io(
-        self, kind: int, stream: str, content: str, frame_id: int,
-        location: tuple[int, int] | None = None,
+        self, kind: int, stream: str, content: str, frame_id: int, location: tuple[int, int],
     ) -> None:
         """An ``Event`` for a write to stdout (kind 0) or stderr (kind 2), or a stdin read (3).
 
         ``frame_id`` identifies the writing frame (the recorder passes the ordinal of its
-        ``Call``, 0 for toplevel), ``location`` its (path id, line), by default the last ``Step``.
+        ``Call``, 0 for toplevel), ``location`` its (path id, line) of the last ``Step``.
         """
-        path_id, line = location or (self.last_path_id, self.last_line)
         if self._io_index == len(self._buf) - 1 and self._io_stream == kind and self._buf:
             # Nothing happened since the last write to this stream: extend that Event.
             content = self._io_content + content
             self._size -= len(self._buf.pop())
-        flags = '["newline"]' if content.endswith("\n") else "[]"
-        metadata = (
-            f'{{"stream":"{stream}","thread":"ThreadId(1)","path_id":{path_id},'
-            f'"line":{line},"frame_id":{frame_id},"flags":{flags}}}'
-        )
-        self._emit(
-            f'{{"Event":{{"kind":{kind},"metadata":{_escape(metadata)},'
-            f'"content":{json_string(content)}}}}}'
-        )
+        self._emit(events.io(kind, stream, content, location[0], location[1], frame_id))
         self._io_index = len(self._buf) - 1
         self._io_stream = kind
         self._io_content = content
@@ -218,9 +197,8 @@ class TraceWriter:
         if self._size >= self._chunk_size:
             self.flush()
 
-    def account(self, size: int) -> None:
-        """``size`` characters of events were appended to :attr:`buffer` directly."""
-        self._size += size
+    def maybe_flush(self) -> None:
+        """Flush if a whole chunk is buffered (after :meth:`call` / :meth:`ret`)."""
         if self._size >= self._chunk_size:
             self.flush()
 
@@ -253,7 +231,7 @@ class TraceWriter:
         self.flush()
         self._sink.write(b"\n]\n")
         self._sink.close()
-        self.closed = True
+        self._life.move(State.STOPPED)
 
     def close_partial(self) -> None:
         """Close the array at the last event boundary that can be written (best effort).
@@ -280,49 +258,25 @@ class TraceWriter:
     def _finish_partial(self) -> None:
         self._buf.clear()
         self._sink.close()
-        self.closed = True
+        self._life.move(State.STOPPED)
 
     def abandon(self) -> None:
         """Drop the buffer and write nothing more (a forked child must not touch the file)."""
         self._buf.clear()
         self._size = 0
         self._sink = _NullSink()
+        self._life.move(State.STOPPED)
 
     # -------------------------------------------------------------------------- side files
 
-    def write_side_files(
-        self,
-        layer: FileFactory,
-        *,
-        program: str,
-        args: Sequence[str],
-        exit_code: int | None,
-        label: str | None,
-        extras: dict[str, object],
-    ) -> None:
-        """``trace_paths.json`` and ``trace_metadata.json`` (format doc fields, then ``extras``)."""
+    def write_side_files(self, layer: FileFactory, metadata: TraceMetadata) -> None:
+        """``trace_paths.json`` and ``trace_metadata.json`` (written once, from ``metadata``)."""
         paths = layer.create("trace_paths.json")
         # Only the paths whose Path events are in trace.json (all of them unless it is partial).
         listed = self.paths[: self._paths_in_file]
         paths.write(json.dumps(listed, ensure_ascii=False).encode("utf-8", "replace"))
         paths.close()
-        metadata: dict[str, object] = {
-            "workdir": os.getcwd(),
-            "program": program,
-            "args": list(args),
-            "process_exit_status": {"code": exit_code, "label": label},
-            "recorder": {
-                "name": "codetracer-python-recorder-errors",
-                "version": recorder.__version__,
-                "target_script": program,
-            },
-            "schema_version": TRACE_SCHEMA_VERSION,
-            "python_version": ".".join(str(part) for part in sys.version_info[:3]),
-            "python_implementation": sys.implementation.name,
-            "partial": False,
-        }
-        metadata.update(extras)
-        text = json.dumps(metadata, ensure_ascii=False, indent=2, default=str)
+        text = json.dumps(metadata.to_json(), ensure_ascii=False, indent=2, default=str)
         meta = layer.create("trace_metadata.json")
         meta.write(text.encode("utf-8", "replace"))
         meta.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from recorder.errors import ErrorCode, usage
+from recorder.errors import ErrorCode, bug
 from recorder.tracing.base import Contain, Tracer
 from recorder.tracing.filters import CodeFilter
 from recorder.tracing.frames import FrameRecorder
@@ -21,7 +21,6 @@ __all__ = [
     "Tracer",
     "available_backends",
     "make_tracer",
-    "resolve_backend",
 ]
 
 #: Every backend name the recorder knows, whether or not this interpreter has it.
@@ -36,33 +35,12 @@ def available_backends() -> list[str]:
     return names
 
 
-def resolve_backend(name: str) -> str:
-    """``auto`` -> the preferred available backend; a named one is checked for availability."""
-    available = available_backends()
-    if name == "auto":
-        return available[0]
-    if name not in BACKENDS:
-        raise usage(
-            ErrorCode.INVALID_ARGUMENT,
-            f"unknown tracing backend {name!r}",
-            backend=name,
-            accepted="auto, " + ", ".join(BACKENDS),
-        )
-    if name not in available:
-        raise usage(
-            ErrorCode.BACKEND_UNAVAILABLE,
-            f"backend {name!r} is not available on Python "
-            f"{sys.version_info.major}.{sys.version_info.minor}",
-            backend=name,
-            available=", ".join(available),
-        )
-    return name
-
-
 def make_tracer(backend: str, frames: FrameRecorder, contain: Contain) -> Tracer:
-    """A tracer for ``backend`` (``auto`` allowed) feeding ``frames``; not installed yet."""
-    resolved = resolve_backend(backend)
-    if resolved == "monitoring":
+    """A tracer for ``backend`` (resolved by preflight) feeding ``frames``; not installed yet."""
+    if backend not in available_backends():
+        raise bug(ErrorCode.INVARIANT_VIOLATED,
+                  f"backend {backend!r} was not resolved by preflight", backend=backend)
+    if backend == "monitoring":
         from recorder.tracing.monitoring import MonitoringTracer
 
         return MonitoringTracer(frames, contain)

@@ -27,11 +27,14 @@ the thread and count other threads' calls as dropped (``other_thread``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from recorder import seams
 
-__all__ = ["Contain", "Tracer", "seamed"]
+if TYPE_CHECKING:
+    from recorder.tracing.frames import FrameRecorder
+
+__all__ = ["Contain", "FrameActions", "Tracer", "frame_actions", "seamed"]
 
 #: ``contain(exc, point)``: handles a failure inside a callback (see the module docstring).
 Contain = Callable[[Exception, str], None]
@@ -76,3 +79,23 @@ def seamed(point: str, action: _F) -> _F:
         return action(*args)
 
     return wrapped  # type: ignore[return-value]
+
+
+class FrameActions(NamedTuple):
+    """The five :class:`~recorder.tracing.frames.FrameRecorder` actions a callback may take."""
+
+    enter: Callable[..., Any]
+    line: Callable[..., Any]
+    leave_return: Callable[..., Any]
+    leave_yield: Callable[..., Any]
+    leave_unwind: Callable[..., Any]
+
+
+def frame_actions(frames: FrameRecorder) -> FrameActions:
+    """The actions of ``frames``, each behind its seam when a fault hook is installed now."""
+    raw = FrameActions(frames.enter, frames.line, frames.leave_return, frames.leave_yield,
+                       frames.leave_unwind)
+    if not seams.active():
+        return raw
+    return FrameActions(*(seamed(point, action) for point, action in zip(
+        ("call", "line", "return", "yield", "unwind"), raw, strict=True)))

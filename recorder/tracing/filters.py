@@ -24,11 +24,11 @@ from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 from types import CodeType
 
-import recorder
+from recorder.about import PACKAGE_ROOT
 
 __all__ = ["CodeFilter", "default_excluded_roots"]
 
-_RECORDER_ROOT = os.path.dirname(os.path.abspath(recorder.__file__))
+_RECORDER_ROOT = PACKAGE_ROOT
 #: Never traced: the recorder, and the harness shipped next to it, whose fault hooks run inside
 #: the recorder's seams (tracing them would re-enter the hook). Found by path, not imported.
 _TOOL_ROOTS = (

@@ -24,7 +24,8 @@ from __future__ import annotations
 import os
 from types import CodeType, FrameType, ModuleType
 
-from recorder.trace_writer import NONE_VALUE, TraceWriter
+from recorder.events import ARG, ARG_VALUE, NONE_VALUE, STEP, VALUE_PREFIX, VALUE_SUFFIX
+from recorder.trace_writer import TraceWriter
 from recorder.tracing.filters import CodeFilter
 from recorder.tracing.valuejson import ValueJson
 
@@ -100,6 +101,7 @@ class FrameRecorder:
         self.lost_exits = 0  # frames whose exit event never arrived (see _resync)
         self._prefixes: dict[str, str] = {}  # variable name -> its Value event prefix
         self.owed = 0  # Returns not yet written for frames already popped (see _leave)
+        self._last_location = (0, 0)  # the last Step's (path id, line), for I/O at toplevel
 
     def info(self, code: CodeType) -> CodeInfo:
         """The cached :class:`CodeInfo` of ``code`` (with the filter's decision)."""
@@ -118,7 +120,7 @@ class FrameRecorder:
         """(path id, line) of the current frame's last ``Step``, for I/O events."""
         if self._locations:
             return self._locations[-1]
-        return self.writer.last_path_id, self.writer.last_line
+        return self._last_location
 
     # ----------------------------------------------------------------------------- entering
 
@@ -141,8 +143,8 @@ class FrameRecorder:
         function_id = info.function_id
         if function_id < 0:
             function_id = self._declare(frame, info)
-        # Second hottest path: events go to the writer's buffer directly, as in line().
-        buf = writer.buffer
+        # Second hottest path: the events are batched and handed to the writer with the Call.
+        batch: list[str] = []
         size = 0
         args = ""
         if info.args:
@@ -151,44 +153,36 @@ class FrameRecorder:
             parts = []
             for name, vid in info.args:
                 if name in local:
-                    part = f'{{"variable_id":{vid},"value":{variable(name, local[name])}}}'
-                    event = '{"Value":' + part + "}"
-                    buf.append(event)
+                    part = ARG % (vid, variable(name, local[name]))
+                    event = ARG_VALUE % part
+                    batch.append(event)
                     size += len(event)
                     parts.append(part)
             args = ",".join(parts)
-        path_id = info.path_id
-        line = info.line
-        writer.last_path_id = path_id
-        writer.last_line = line
-        event = f'{{"Step":{{"path_id":{path_id},"line":{line}}}}}'
-        buf.append(event)
-        self._ordinals.append(writer.call(function_id, args))
-        self._locations.append((path_id, line))
+        location = self._last_location = (info.path_id, info.line)
+        event = STEP % location
+        batch.append(event)
+        self._ordinals.append(writer.call(function_id, args, batch, size + len(event)))
+        self._locations.append(location)
         self.frames.append(frame)
-        writer.account(size + len(event))  # flush only now that Call and shadow stack agree
+        writer.maybe_flush()  # flush only now that Call and shadow stack agree
 
     # --------------------------------------------------------------------------------- lines
 
     def line(self, frame: FrameType, info: CodeInfo, line: int) -> None:
         """A line of a recorded frame is about to run: ``Step`` and the visible variables.
 
-        The hottest path of the recorder: events are appended to the writer's buffer directly,
-        with a precomputed ``Value`` prefix per variable name, and accounted for once per step.
+        The hottest path of the recorder: a precomputed ``Value`` prefix per variable name, and
+        one batch of events handed to the writer per step.
         """
         frames = self.frames
         if (not frames or frames[-1] is not frame) and not self._resync(frame):
             return
         if self.owed:
             self.pay_owed()
-        writer = self.writer
-        path_id = info.path_id
-        writer.last_path_id = path_id
-        writer.last_line = line
-        self._locations[-1] = (path_id, line)
-        buf = writer.buffer
-        event = f'{{"Step":{{"path_id":{path_id},"line":{line}}}}}'
-        buf.append(event)
+        location = self._locations[-1] = self._last_location = (info.path_id, line)
+        event = STEP % location
+        batch = [event]
         size = len(event)
         if not info.opaque:
             if info.namespace:
@@ -205,15 +199,15 @@ class FrameRecorder:
                         prefix = self._prefix(name)
                     if not prefix:  # a secret name: the encoder redacts it
                         event = self._value_event(name, value)
-                        buf.append(event)
+                        batch.append(event)
                         size += len(event)
                         continue
                 cls = type(value)
                 record = cached(value) if cls is int or cls is str else None
-                event = prefix + (record or value_json(value)) + "}}"
-                buf.append(event)
+                event = prefix + (record or value_json(value)) + VALUE_SUFFIX
+                batch.append(event)
                 size += len(event)
-        writer.account(size)
+        self.writer.emit_batch(batch, size)
 
     def _namespace_items(self, frame: FrameType, info: CodeInfo) -> list[tuple[str, object]]:
         # A module frame's namespace is its globals. Reading f_locals instead would make Python
@@ -232,13 +226,13 @@ class FrameRecorder:
     def _prefix(self, name: str) -> str:
         """``{"Value":{"variable_id":N,"value":`` for ``name`` ("" for a secret name)."""
         vid = self.writer.variable_id(name)
-        prefix = "" if self.values.is_secret(name) else f'{{"Value":{{"variable_id":{vid},"value":'
+        prefix = "" if self.values.is_secret(name) else VALUE_PREFIX % vid
         self._prefixes[name] = prefix
         return prefix
 
     def _value_event(self, name: str, value: object) -> str:
         vid = self.writer.variable_id(name)
-        return f'{{"Value":{{"variable_id":{vid},"value":{self.values.variable(name, value)}}}}}'
+        return VALUE_PREFIX % vid + self.values.variable(name, value) + VALUE_SUFFIX
 
     # ------------------------------------------------------------------------------- leaving
 
@@ -256,7 +250,7 @@ class FrameRecorder:
         self.owed += 1
         self.writer.ret(self.values.value(value))
         self.owed -= 1
-        self.writer.account(0)
+        self.writer.maybe_flush()
 
     def _resync(self, frame: FrameType) -> bool:
         """``frame`` is not on top: close the frames above it if it is on the stack at all.
@@ -283,7 +277,7 @@ class FrameRecorder:
         while self.owed:
             self.writer.ret(NONE_VALUE)
             self.owed -= 1
-        self.writer.account(0)
+        self.writer.maybe_flush()
 
     def leave_return(self, frame: FrameType, value: object) -> None:
         self._leave(frame, value)

@@ -27,9 +27,8 @@ from collections.abc import Callable
 from types import CodeType
 from typing import Any
 
-from recorder import seams
 from recorder.errors import ErrorCode, usage
-from recorder.tracing.base import Contain, seamed
+from recorder.tracing.base import Contain, FrameActions, frame_actions
 from recorder.tracing.frames import FrameRecorder
 
 __all__ = ["TOOL_NAME", "MonitoringTracer"]
@@ -60,11 +59,7 @@ class MonitoringTracer:
         )
         self._instrumented: list[CodeType] = []
         # The FrameRecorder actions, replaced by seamed versions when a fault hook is installed.
-        self._enter = frames.enter
-        self._record_line = frames.line
-        self._leave_return = frames.leave_return
-        self._leave_yield = frames.leave_yield
-        self._leave_unwind = frames.leave_unwind
+        self._set_actions(frame_actions(frames))
 
     @property
     def installed(self) -> bool:
@@ -73,6 +68,10 @@ class MonitoringTracer:
     @property
     def dropped(self) -> dict[str, int]:
         return {"other_thread": self._other_thread} if self._other_thread else {}
+
+    def _set_actions(self, actions: FrameActions) -> None:
+        (self._enter, self._record_line, self._leave_return, self._leave_yield,
+         self._leave_unwind) = actions
 
     def install(self) -> None:
         global _used_before
@@ -91,13 +90,7 @@ class MonitoringTracer:
         _used_before = True
         self._thread = threading.get_ident()
         events = mon.events
-        if seams.active():
-            frames = self._frames
-            self._enter = seamed("call", frames.enter)
-            self._record_line = seamed("line", frames.line)
-            self._leave_return = seamed("return", frames.leave_return)
-            self._leave_yield = seamed("yield", frames.leave_yield)
-            self._leave_unwind = seamed("unwind", frames.leave_unwind)
+        self._set_actions(frame_actions(self._frames))
         callbacks: list[tuple[int, Callable[..., Any]]] = [
             (events.PY_START, self._start),
             (events.PY_RESUME, self._resume),

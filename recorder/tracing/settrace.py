@@ -24,9 +24,8 @@ import threading
 from types import FrameType
 from typing import Any
 
-from recorder import seams
 from recorder.errors import ErrorCode, usage
-from recorder.tracing.base import Contain, seamed
+from recorder.tracing.base import Contain, FrameActions, frame_actions
 from recorder.tracing.frames import FrameRecorder
 
 __all__ = ["SettraceTracer"]
@@ -55,11 +54,7 @@ class SettraceTracer:
         self._local_fn: TraceFn = self._local
         self._global_fn: TraceFn = self._global
         # The FrameRecorder actions, replaced by seamed versions when a fault hook is installed.
-        self._enter = frames.enter
-        self._line = frames.line
-        self._leave_return = frames.leave_return
-        self._leave_yield = frames.leave_yield
-        self._leave_unwind = frames.leave_unwind
+        self._set_actions(frame_actions(frames))
 
     @property
     def installed(self) -> bool:
@@ -77,6 +72,10 @@ class SettraceTracer:
             return {"tracer_unset_by_interpreter": 1}
         return {}
 
+    def _set_actions(self, actions: FrameActions) -> None:
+        (self._enter, self._line, self._leave_return, self._leave_yield,
+         self._leave_unwind) = actions
+
     def install(self) -> None:
         holder = sys.gettrace()
         if holder is not None:
@@ -87,13 +86,7 @@ class SettraceTracer:
                 f"sys.settrace is already used by {holder!r}",
                 holder=repr(holder),
             )
-        if seams.active():
-            frames = self._frames
-            self._enter = seamed("call", frames.enter)
-            self._line = seamed("line", frames.line)
-            self._leave_return = seamed("return", frames.leave_return)
-            self._leave_yield = seamed("yield", frames.leave_yield)
-            self._leave_unwind = seamed("unwind", frames.leave_unwind)
+        self._set_actions(frame_actions(self._frames))
         self._thread = threading.get_ident()
         self._installed = True
         sys.settrace(self._global_fn)

@@ -20,7 +20,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from recorder.trace_writer import NONE_VALUE, TraceWriter
+from recorder.events import NONE_VALUE
+from recorder.trace_writer import TraceWriter
 from recorder.values.encoder import ValueEncoder
 from recorder.values.limits import EncodeLimits
 from recorder.values.records import KIND_SEQ, KIND_TUPLE

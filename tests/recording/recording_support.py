@@ -11,6 +11,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from recorder.metadata import TraceMetadata
+from recorder.policy import RecorderPolicy
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 GOLDENS = Path(__file__).resolve().parent / "goldens"
@@ -106,6 +109,15 @@ def find_monitoring_pythons() -> dict[str, str]:
         if version >= "3.12" and version not in found:
             found[version] = candidate
     return found
+
+
+def finished(exit_code: int | None, label: str | None, *, partial: str | None = None,
+             program: str = "prog.py") -> TraceMetadata:
+    """The metadata a session hands to ``Recording.finish`` / ``finish_partial``."""
+    metadata = TraceMetadata.at_start(program=program, args=[], policy=RecorderPolicy(),
+                                      run_id="run", trace_id="trace")
+    metadata.exit_code, metadata.exit_label, metadata.partial_reason = exit_code, label, partial
+    return metadata
 
 
 class DirFile:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from recording_support import DirLayer
+from recording_support import DirLayer, finished
 
 from recorder import seams
 from recorder.errors import EnvironmentError, ErrorCode, InternalError, bug
@@ -66,7 +66,7 @@ class Harness:
         self.policy: Callable[[BaseException, str], None] = lambda exc, point: None
         self.trace_dir = tmp_path / "trace"
         self.rec = Recording(
-            DirLayer(self.trace_dir, fail_after), program=str(self.script), args=[],
+            DirLayer(self.trace_dir, fail_after), program=str(self.script),
             # The fake layer and on_failure live here: keep them out of the trace, as the real
             # output layer and policy are (they are in the recorder package).
             backend=backend, filters=CodeFilter(exclude=[str(Path(__file__).parent / "*")]),
@@ -124,7 +124,7 @@ def test_abort_raises_the_classified_error_into_the_program(
     assert isinstance(raised.value.__cause__, RuntimeError)
     assert harness.failures == [(RuntimeError, point, True)]
     assert harness.namespace.get("total", 0) < 30  # stopped at that point, not at the end
-    harness.rec.finish(70, "internal", {})
+    harness.rec.finish(finished(70, "internal"))
     assert check_trace_dir(harness.trace_dir) == []
 
 
@@ -136,7 +136,7 @@ def test_disable_detaches_and_the_program_runs_on(backend: str, tmp_path: Path) 
     assert harness.namespace["total"] == 30  # 0 + 1 + 4 + 9 + 16
     assert harness.failures == [(ValueError, "line", True)]
     assert not hooks_installed()
-    harness.rec.finish(0, "exit", {})
+    harness.rec.finish(finished(0, "exit"))
     assert check_trace_dir(harness.trace_dir) == []  # open frames were closed
 
 
@@ -156,7 +156,7 @@ def test_output_failure_in_a_callback_reaches_on_failure(backend: str, tmp_path:
     assert [(kind, installed) for kind, _, installed in harness.failures] == [
         (EnvironmentError, True)
     ]
-    harness.rec.finish_partial("ERR_DISK_FULL", {})
+    harness.rec.finish_partial(finished(None, None, partial="ERR_DISK_FULL"))
     assert check_trace_dir(harness.trace_dir) == []
     metadata = (harness.trace_dir / "trace_metadata.json").read_text()
     assert '"partial": true' in metadata and '"partial_reason": "ERR_DISK_FULL"' in metadata
@@ -210,14 +210,14 @@ token = token + "x"
 def test_secret_values_never_reach_the_trace(backend: str, tmp_path: Path) -> None:
     script = tmp_path / "secret.py"
     script.write_text(SECRET_PROGRAM)
-    rec = Recording(DirLayer(tmp_path / "trace"), program=str(script), args=[], backend=backend,
+    rec = Recording(DirLayer(tmp_path / "trace"), program=str(script), backend=backend,
                     filters=CodeFilter(), on_failure=lambda exc, point: None)
     rec.start()
     try:
         exec(compile(SECRET_PROGRAM, str(script), "exec"), {"__name__": "__main__"})
     finally:
         rec.detach()
-    rec.finish(0, None, {})
+    rec.finish(finished(0, None))
     text = (tmp_path / "trace" / "trace.json").read_text()
     assert "hunter2" not in text
     assert text.count("<redacted>") >= 8  # password, api_key and token at every step

@@ -8,19 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from recording_support import DirLayer
+from recording_support import DirLayer, finished
 
 from recorder.errors import ErrorCode, UsageError
 from recorder.metrics import InMemoryMetrics
 from recorder.recording import Recording
-from recorder.tracing import available_backends, resolve_backend
+from recorder.preflight import preflight
+from recorder.tracing import available_backends
 from recorder.tracing.filters import CodeFilter
 
 pytestmark = pytest.mark.skipif(sys.version_info < (3, 12), reason="sys.monitoring is 3.12+")
 
 
 def recording(tmp_path: Path) -> Recording:
-    return Recording(DirLayer(tmp_path / "trace"), program=str(tmp_path / "prog.py"), args=[],
+    return Recording(DirLayer(tmp_path / "trace"), program=str(tmp_path / "prog.py"),
                      backend="monitoring", filters=CodeFilter(),
                      on_failure=lambda exc, point: None)
 
@@ -52,9 +53,9 @@ def test_the_tool_id_is_freed_on_detach(tmp_path: Path) -> None:
 
 def test_backend_resolution() -> None:
     assert available_backends() == ["monitoring", "settrace"]
-    assert resolve_backend("auto") == "monitoring"
+    assert preflight(backend="auto") == "monitoring"
     with pytest.raises(UsageError) as raised:
-        resolve_backend("ptrace")
+        preflight(backend="ptrace")
     assert raised.value.code is ErrorCode.INVALID_ARGUMENT
 
 
@@ -75,7 +76,7 @@ def test_other_threads_are_dropped_and_counted(tmp_path: Path) -> None:
     script = tmp_path / "threads.py"
     script.write_text(THREAD_PROGRAM)
     metrics = InMemoryMetrics()
-    rec = Recording(DirLayer(tmp_path / "trace"), program=str(script), args=[],
+    rec = Recording(DirLayer(tmp_path / "trace"), program=str(script),
                     backend="monitoring", filters=CodeFilter(), metrics=metrics,
                     on_failure=lambda exc, point: None)
     rec.start()
@@ -85,7 +86,7 @@ def test_other_threads_are_dropped_and_counted(tmp_path: Path) -> None:
         rec.detach()
     dropped = metrics.snapshot()["dropped_events"]
     assert isinstance(dropped, dict) and dropped.get("other_thread", 0) >= 1
-    rec.finish(0, None, {})
+    rec.finish(finished(0, None))
     metadata = json.loads((tmp_path / "trace" / "trace_metadata.json").read_text())
     assert metadata["events_dropped"]["other_thread"] >= 1
     events = json.loads((tmp_path / "trace" / "trace.json").read_text())

@@ -8,7 +8,11 @@ import pytest
 
 from recorder.errors import EnvironmentError, ErrorCode, enverr
 from recorder.trace_check import check_events
-from recorder.trace_writer import NONE_VALUE, TraceWriter
+from recorder import events as ev
+from recorder.events import NONE_VALUE
+from recorder.metadata import TraceMetadata
+from recorder.policy import RecorderPolicy
+from recorder.trace_writer import TraceWriter
 
 
 class Sink:
@@ -46,11 +50,11 @@ def small_program(writer: TraceWriter, steps: int) -> None:
     function = writer.function_id(0, 3, "work")
     variable = writer.variable_id("i")
     int_type = writer.type_id(7, "Int")
-    writer.step(0, 3)
+    writer.emit(ev.STEP % (0, 3))
     writer.call(function, "")
     for i in range(steps):
-        writer.step(0, 4)
-        writer.value(variable, f'{{"kind":"Int","i":{i},"type_id":{int_type}}}')
+        writer.emit(ev.STEP % (0, 4))
+        writer.emit(ev.value(variable, f'{{"kind":"Int","i":{i},"type_id":{int_type}}}'))
     writer.ret(NONE_VALUE)
 
 
@@ -102,7 +106,7 @@ def test_close_partial_after_a_failed_write_keeps_the_events_on_disk() -> None:
     sink.fail = True
     with pytest.raises(EnvironmentError):
         for _ in range(50):
-            writer.step(0, 5)
+            writer.emit(ev.STEP % (0, 5))
     assert len(sink.data) == on_disk  # nothing torn
     sink.fail = False
     writer.close_partial()
@@ -148,7 +152,7 @@ def test_strings_are_escaped_into_valid_utf8_json(text: str) -> None:
     writer = TraceWriter(sink)
     writer.begin(f"/abs/{text}.py")
     writer.variable_id(text)
-    writer.io(0, "stdout", text, 0)
+    writer.io(0, "stdout", text, 0, (0, 0))
     writer.close(NONE_VALUE)
     events = json.loads(sink.data.decode("utf-8"))  # strict UTF-8
     names = [e["VariableName"] for e in events if "VariableName" in e]
@@ -161,12 +165,12 @@ def test_consecutive_writes_to_one_stream_become_one_event() -> None:
     sink = Sink()
     writer = TraceWriter(sink)
     writer.begin("/abs/prog.py")
-    writer.step(0, 2)
+    writer.emit(ev.STEP % (0, 2))
     for part in ("a", " ", "b", "\n"):
-        writer.io(0, "stdout", part, 1)
-    writer.io(2, "stderr", "err", 1)  # another stream: a new event
-    writer.step(0, 3)
-    writer.io(0, "stdout", "c", 1)
+        writer.io(0, "stdout", part, 1, (0, 2))
+    writer.io(2, "stderr", "err", 1, (0, 2))  # another stream: a new event
+    writer.emit(ev.STEP % (0, 3))
+    writer.io(0, "stdout", "c", 1, (0, 3))
     writer.close(NONE_VALUE)
     events = [e["Event"] for e in json.loads(sink.data) if "Event" in e]
     assert [(e["kind"], e["content"]) for e in events] == [(0, "a b\n"), (2, "err"), (0, "c")]
@@ -176,14 +180,17 @@ def test_consecutive_writes_to_one_stream_become_one_event() -> None:
     assert json.loads(events[2]["metadata"])["flags"] == []
 
 
-def test_side_files_carry_the_format_fields_and_the_extras() -> None:
+def test_side_files_carry_the_format_fields_and_the_metadata() -> None:
     files = Files()
     writer = TraceWriter(files.create("trace.json"))
     writer.begin("/abs/prog.py")
     writer.path_id("/abs/lib.py")
     writer.close(NONE_VALUE)
-    writer.write_side_files(files, program="/abs/prog.py", args=["-v"], exit_code=3,
-                            label="exit", extras={"backend": "settrace", "policy_hash": "abc"})
+    policy = RecorderPolicy()
+    metadata = TraceMetadata(program="/abs/prog.py", args=["-v"], workdir="/w", policy=policy,
+                             run_id="r", trace_id="t", backend="settrace", exit_code=3,
+                             exit_label="exit")
+    writer.write_side_files(files, metadata)
     assert json.loads(files.files["trace_paths.json"].data) == ["/abs/prog.py", "/abs/lib.py"]
     meta = json.loads(files.files["trace_metadata.json"].data)
     assert meta["program"] == "/abs/prog.py"
@@ -191,7 +198,9 @@ def test_side_files_carry_the_format_fields_and_the_extras() -> None:
     assert meta["process_exit_status"] == {"code": 3, "label": "exit"}
     assert set(meta["recorder"]) == {"name", "version", "target_script"}
     assert meta["backend"] == "settrace"
-    assert meta["policy_hash"] == "abc"
+    assert meta["policy_hash"] == policy.digest()
+    assert meta["workdir"] == "/w"
+    assert (meta["run_id"], meta["trace_id"], meta["partial_reason"]) == ("r", "t", None)
     assert meta["schema_version"] == 1
     assert meta["partial"] is False
     assert files.files["trace_metadata.json"].closed

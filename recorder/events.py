@@ -1,0 +1,92 @@
+"""The text of every CodeTracer trace event, in one place (``docs/trace-format.md``).
+
+Events are built with string templates, not ``json.dumps`` per event: every number is an ``int``
+formatted by Python, every string goes through :func:`json_string` (``json``'s C escaper), and
+value records arrive as already-valid JSON text (:mod:`recorder.tracing.valuejson`). The
+templates (``STEP % (path_id, line)``) are what the hot paths use; the functions are for the rest.
+Both the trace writer and the frame recorder format events only through this module.
+"""
+
+from __future__ import annotations
+
+import json
+
+from recorder.values.text import utf8_safe
+
+__all__ = [
+    "ARG",
+    "ARG_VALUE",
+    "NONE_VALUE",
+    "STEP",
+    "VALUE_PREFIX",
+    "VALUE_SUFFIX",
+    "call",
+    "function",
+    "io",
+    "json_string",
+    "path",
+    "ret",
+    "type_decl",
+    "value",
+    "variable_name",
+]
+
+_escape = json.encoder.encode_basestring  # C-accelerated; keeps non-ASCII as is (UTF-8 file)
+
+#: The ValueRecord of ``None``: type id 0 is always None (format rule 2).
+NONE_VALUE = '{"kind":"None","type_id":0}'
+#: ``STEP % (path_id, line)``
+STEP = '{"Step":{"path_id":%d,"line":%d}}'
+#: ``VALUE_PREFIX % variable_id + value_json + VALUE_SUFFIX`` is a ``Value`` event.
+VALUE_PREFIX = '{"Value":{"variable_id":%d,"value":'
+VALUE_SUFFIX = "}}"
+#: ``ARG % (variable_id, value_json)``: one argument of a ``Call``.
+ARG = '{"variable_id":%d,"value":%s}'
+#: ``ARG_VALUE % arg``: the ``Value`` event that declares an argument before its ``Call``.
+ARG_VALUE = '{"Value":%s}'
+
+
+def json_string(text: str) -> str:
+    """``text`` as a JSON string literal that encodes to valid UTF-8 (lone surrogates escaped)."""
+    return _escape(utf8_safe(text))
+
+
+def path(name: str) -> str:
+    return '{"Path":' + json_string(name) + "}"
+
+
+def function(path_id: int, line: int, name: str) -> str:
+    return f'{{"Function":{{"path_id":{path_id},"line":{line},"name":{json_string(name)}}}}}'
+
+
+def type_decl(kind: int, lang_type: str) -> str:
+    return (f'{{"Type":{{"kind":{int(kind)},"lang_type":{json_string(lang_type)},'
+            '"specific_info":{"kind":"None"}}}')
+
+
+def variable_name(name: str) -> str:
+    return '{"VariableName":' + json_string(name) + "}"
+
+
+def value(variable_id: int, value_json: str) -> str:
+    return VALUE_PREFIX % variable_id + value_json + VALUE_SUFFIX
+
+
+def call(function_id: int, args_json: str) -> str:
+    """``args_json``: the comma-joined :data:`ARG` objects."""
+    return f'{{"Call":{{"function_id":{function_id},"args":[{args_json}]}}}}'
+
+
+def ret(value_json: str) -> str:
+    return '{"Return":{"return_value":' + value_json + "}}"
+
+
+def io(kind: int, stream: str, content: str, path_id: int, line: int, frame_id: int) -> str:
+    """An ``Event``: a write to stdout (kind 0) or stderr (kind 2), or a stdin read (kind 3)."""
+    flags = '["newline"]' if content.endswith("\n") else "[]"
+    metadata = (
+        f'{{"stream":"{stream}","thread":"ThreadId(1)","path_id":{path_id},'
+        f'"line":{line},"frame_id":{frame_id},"flags":{flags}}}'
+    )
+    return (f'{{"Event":{{"kind":{kind},"metadata":{_escape(metadata)},'
+            f'"content":{json_string(content)}}}}}')
