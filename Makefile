@@ -72,6 +72,7 @@ test-py313: ## Run every test with Python 3.13
 
 lint-errors: venv ## The error-policy gate: REC rules via flake8, then ruff and mypy --strict
 	$(VENV)/bin/flake8 --select REC $(LINT_TARGETS)
+	$(PY) -m recorder.policy_table --check README.md
 	$(VENV)/bin/ruff check $(LINT_TARGETS) tests bench
 	$(PY) -m mypy
 
@@ -80,9 +81,10 @@ lint: lint-errors ## Alias of lint-errors
 typecheck: venv ## mypy --strict on the packages
 	$(PY) -m mypy
 
-docs: venv ## Regenerate docs/error-codes.md and docs/lint-rules.md from their catalogs
+docs: venv ## Regenerate docs/error-codes.md, docs/lint-rules.md and the README policy table
 	$(PY) -m recorder.errors.docs > docs/error-codes.md
 	$(PY) -m lint_rules docs > docs/lint-rules.md
+	$(PY) -m recorder.policy_table --write README.md
 
 faults: venv ## The full fault-injection sweep
 	$(PY) -m fault_injection sweep

@@ -56,6 +56,13 @@ class Lifecycle:
                       owner=self.owner, state=self.state.value, to=new.value)
         self.state = new
 
+    def require(self, state: State, action: str) -> None:
+        """``action`` is only possible in ``state``; otherwise an ``InternalError``."""
+        if self.state is not state:
+            raise bug(ErrorCode.INVARIANT_VIOLATED,
+                      f"{self.owner} cannot {action} when {self.state}",
+                      owner=self.owner, state=self.state.value, to=action)
+
     def allows(self, new: State) -> bool:
         """True when :meth:`move` to ``new`` would succeed."""
         return new is self.state or new in _ALLOWED[self.state]

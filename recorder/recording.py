@@ -117,6 +117,7 @@ class Recording:
 
     def start(self) -> None:
         """Create ``trace.json``, write the header events and install the hooks."""
+        self._life.require(State.NEW, "start")
         writer = self.writer = TraceWriter(self.layer.create("trace.json"))
         values = ValueJson(writer, self._limits, self._redact)
         self.frames = FrameRecorder(writer, values, self.filters)

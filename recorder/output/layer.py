@@ -169,7 +169,7 @@ class OutputLayer:
         for handle in self._files.values():
             handle.discard()
         if self.staging_dir is not None:
-            self.notes.extend(remove_tree(self.staging_dir))
+            self.notes.extend(remove_tree(self.staging_dir, self.target_dir.parent))
             release(self.staging_dir)
         for parent in reversed(self._created_parents):
             self._remove_if_empty(parent)

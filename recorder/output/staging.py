@@ -46,7 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from recorder.errors import ErrorCode, RecorderError, enverr, translate
+from recorder.errors import ErrorCode, RecorderError, bug, enverr, translate
 from recorder.output import syscalls
 
 __all__ = [
@@ -193,11 +193,17 @@ def is_trace_dir(path: Path) -> bool:
     return os.path.isdir(path) and os.path.lexists(path / METADATA_NAME)
 
 
-def remove_tree(path: Path) -> list[RecorderError]:
+def remove_tree(path: Path, within: Path) -> list[RecorderError]:
     """Remove ``path`` and everything below it through the seams; return failures, never raise.
 
-    A missing ``path`` is not a failure. Symlinks are removed, never followed.
+    ``within`` is the trace directory's parent: ``path`` must be an absolute path strictly below
+    it, or nothing is touched and the refusal is returned as an ``InternalError`` (a caller that
+    passed the wrong path, ``None`` or ``"."`` would otherwise delete the working directory). A
+    missing ``path`` is not a failure. Symlinks are removed, never followed.
     """
+    if not _is_below(path, within):
+        return [bug(ErrorCode.INVARIANT_VIOLATED, "refused to remove a tree outside the trace "
+                    "directory's parent", path=str(path), within=str(within))]
     errors: list[RecorderError] = []
     try:
         entries = list(os.scandir(path))
@@ -210,7 +216,7 @@ def remove_tree(path: Path) -> list[RecorderError]:
         child = Path(entry.path)
         try:
             if entry.is_dir(follow_symlinks=False):
-                errors.extend(remove_tree(child))
+                errors.extend(remove_tree(child, within))
             else:
                 syscalls.unlink(str(child))
         except Exception as exc:  # a simulated bug must not stop the cleanup: classify, go on
@@ -220,6 +226,16 @@ def remove_tree(path: Path) -> list[RecorderError]:
     except Exception as exc:  # as above
         errors.append(translate(exc, step="rmdir", path=str(path)))
     return errors
+
+
+def _is_below(path: object, within: object) -> bool:
+    if not isinstance(path, Path) or not isinstance(within, Path):
+        return False
+    if not (path.is_absolute() and within.is_absolute()):
+        return False
+    parts = Path(os.path.normpath(path)).parts
+    base = Path(os.path.normpath(within)).parts
+    return len(parts) > len(base) and parts[: len(base)] == base
 
 
 def _side_dirs(parent: Path, target_name: str) -> list[tuple[SideName, Path]]:
@@ -246,7 +262,7 @@ def recover_stale(target: Path, owner_alive: OwnerAlive) -> list[RecorderError]:
             if not owner_alive(side, path)]
     for side, path in dead:
         if side.kind == STAGING:
-            errors.extend(remove_tree(path))
+            errors.extend(remove_tree(path, target.parent))
     olds = sorted((path for side, path in dead if side.kind == OLD), key=_mtime, reverse=True)
     for path in olds:
         if not os.path.lexists(target):
@@ -256,7 +272,7 @@ def recover_stale(target: Path, owner_alive: OwnerAlive) -> list[RecorderError]:
             except Exception as exc:  # best effort: report, let the recording go on
                 errors.append(translate(exc, step="restore", path=str(path)))
         elif is_trace_dir(target):
-            errors.extend(remove_tree(path))
+            errors.extend(remove_tree(path, target.parent))
         else:
             errors.append(enverr(
                 ErrorCode.TRACE_DIR_CONFLICT,

@@ -86,5 +86,5 @@ def install(staging: Path, target: Path, notes: list[RecorderError]) -> None:
             if aside is not None:
                 release(aside)  # if it is still there, it is a leftover for the next run
     if aside is not None:
-        notes.extend(remove_tree(aside))
+        notes.extend(remove_tree(aside, parent))
         release(aside)

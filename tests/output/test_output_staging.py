@@ -139,3 +139,37 @@ def test_recovery_rule(tmp_path: Path, target_before: str | None,
         assert now == target_after
     assert [SideName.parse(name).kind for name in side_dirs(target)] == left  # type: ignore[union-attr]
     assert [n.code for n in layer.notes] == ([note] if note else [])
+
+
+@pytest.mark.parametrize("bad", [None, ".", "relative/dir", "PARENT", "OUTSIDE", "PARENT/../x"])
+def test_remove_tree_refuses_anything_outside_the_trace_parent(
+    bad: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recorder.errors import ErrorCode
+    from recorder.output.staging import remove_tree
+
+    parent = tmp_path / "parent"
+    (parent / "x").mkdir(parents=True)
+    (parent / "keep.txt").write_text("keep")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    monkeypatch.chdir(parent)
+    path = {"PARENT": parent, "OUTSIDE": outside, "PARENT/../x": parent / ".." / "x"}.get(
+        bad if isinstance(bad, str) else "", bad)
+    if isinstance(path, str):
+        path = Path(path)
+    errors = remove_tree(path, parent)  # type: ignore[arg-type]
+    assert [e.code for e in errors] == [ErrorCode.INVARIANT_VIOLATED]
+    assert (parent / "keep.txt").read_text() == "keep" and (parent / "x").is_dir()
+    assert outside.is_dir()
+
+
+def test_remove_tree_removes_a_tree_below_the_parent(tmp_path: Path) -> None:
+    from recorder.output.staging import remove_tree
+
+    tree = tmp_path / ".trace.staging-1-abc"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "sub" / "f").write_text("x")
+    (tree / "link").symlink_to(tmp_path)
+    assert remove_tree(tree, tmp_path) == []
+    assert not tree.exists() and tmp_path.is_dir()

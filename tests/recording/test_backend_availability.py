@@ -9,8 +9,8 @@ import pytest
 from recording_support import DirLayer
 
 from recorder.errors import ErrorCode, UsageError
-from recorder.recording import Recording
 from recorder.preflight import preflight
+from recorder.recording import Recording
 from recorder.tracing import available_backends
 from recorder.tracing.filters import CodeFilter
 

@@ -12,8 +12,8 @@ from recording_support import DirLayer, finished
 
 from recorder.errors import ErrorCode, UsageError
 from recorder.metrics import InMemoryMetrics
-from recorder.recording import Recording
 from recorder.preflight import preflight
+from recorder.recording import Recording
 from recorder.tracing import available_backends
 from recorder.tracing.filters import CodeFilter
 

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from recorder.errors import EnvironmentError, ErrorCode, enverr
-from recorder.trace_check import check_events
 from recorder import events as ev
+from recorder.errors import EnvironmentError, ErrorCode, enverr
 from recorder.events import NONE_VALUE
 from recorder.metadata import TraceMetadata
 from recorder.policy import RecorderPolicy
+from recorder.trace_check import check_events
 from recorder.trace_writer import TraceWriter
 
 
