@@ -32,24 +32,10 @@ sys.exit(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
 
 
 def hook_prelude(point: str, nth: int, action: str, persistent: bool = False) -> str:
-    """A seams hook failing the ``nth`` hit of ``point`` (and every later one if persistent)."""
-    op = ">=" if persistent else "=="
-    actions = {
-        "enospc": "raise OSError(errno.ENOSPC, 'No space left on device (injected)', path)",
-        "eio": "raise OSError(errno.EIO, 'Input/output error (injected)', path)",
-        "crash": "raise RuntimeError('injected crash')",
-        "sigint": "signal.raise_signal(signal.SIGINT)",  # handled at once, inside the hook
-    }
-    return f"""
-import errno, os, signal
-from recorder import seams
-_hits = {{}}
-def _hook(point, path):
-    n = _hits[point] = _hits.get(point, 0) + 1
-    if point == {point!r} and n {op} {nth}:
-        {actions[action]}
-seams.install(_hook)
-"""
+    """Install the harness's injector failing the ``nth`` hit of ``point`` (every later one too
+    if persistent): the same plan language ``RECORDER_FAULTS`` and the sweep use."""
+    plan = f"{action}@{point}#{nth}{'+' if persistent else ''}"
+    return f"from fault_injection.injector import install\ninstall({plan!r})\n"
 
 
 def untraced_stdout(path: Path, *args: str) -> bytes:

@@ -14,6 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fault_injection.errors import SimulatedCrash as InjectedCrash
+from fault_injection.injector import Injector
+from fault_injection.plan import ANY_POINT, ERRNO_KINDS, parse_plan
 from recorder.output import OutputFile, OutputLayer, SideName
 
 TRACE_FILES = {"trace.json", "trace_metadata.json", "trace_paths.json"}
@@ -123,6 +126,9 @@ class SimulatedCrash(BaseException):
     """Raised by the hook to play "the process died here" (BaseException: nothing catches it)."""
 
 
+_KIND_OF_ERRNO = {number: kind for kind, number in ERRNO_KINDS.items()}
+
+
 @dataclass
 class Fault:
     """Fail the ``nth`` hit (1-based, counted from arming) of ``point`` (None: any I/O point)."""
@@ -134,39 +140,44 @@ class Fault:
     crash: bool = False  # raise SimulatedCrash, and every later hit of any point too
 
     def describe(self) -> str:
-        what = "crash" if self.crash else errno.errorcode[self.err]
-        return f"{what}@{self.point or '*'}#{self.nth}{'+' if self.persistent else ''}"
+        """The fault as a clause of the harness's plan language (``eio@fsync#2``)."""
+        what = "crash" if self.crash else _KIND_OF_ERRNO[self.err]
+        return f"{what}@{self.point or ANY_POINT}#{self.nth}{'+' if self.persistent else ''}"
 
 
 @dataclass
 class FaultHook:
-    """A ``recorder.seams`` hook that records every hit and fires the armed fault."""
+    """A ``recorder.seams`` hook that records every hit; the harness's injector fires the fault.
+
+    The injector decides (counting, ``#N``/``#N+``, errno faults); this adds what the output
+    tests need on top: the ordered list of hits, re-arming, and a ``crash`` that plays the death
+    of the process (every later hit fails too, with an exception nothing catches).
+    """
 
     fault: Fault | None = None
     hits: list[tuple[str, str | None]] = field(default_factory=list)
-    fired: int = 0
     crashed: bool = False
-    _matching: int = 0
+    _injector: Injector | None = None
 
     def arm(self, fault: Fault | None) -> None:
         self.fault = fault
-        self._matching = 0
-        self.fired = 0
+        self._injector = None if fault is None else Injector(parse_plan(fault.describe()))
+
+    @property
+    def fired(self) -> int:
+        return 0 if self._injector is None else len(self._injector.fired)
 
     def __call__(self, point: str, path: str | None) -> None:
         self.hits.append((point, path))
         if self.crashed:
             raise SimulatedCrash(point)
-        fault = self.fault
-        if fault is None or fault.point not in (None, point):
+        if self._injector is None:
             return
-        self._matching += 1
-        if self._matching == fault.nth or (fault.persistent and self._matching > fault.nth):
-            self.fired += 1
-            if fault.crash:
-                self.crashed = True
-                raise SimulatedCrash(point)
-            raise OSError(fault.err, os.strerror(fault.err), path)
+        try:
+            self._injector(point, path)
+        except InjectedCrash as exc:
+            self.crashed = True
+            raise SimulatedCrash(point) from exc
 
 
 def points(hits: Iterable[tuple[str, str | None]]) -> list[str]:
