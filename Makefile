@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 LINT_TARGETS := recorder lint_rules fault_injection
 
 .DEFAULT_GOAL := help
-.PHONY: help venv venv312 venv313 test test-py311 test-py312 test-py313 lint-errors lint typecheck docs docs-check faults faults-ci bench bench-quick clean
+.PHONY: help venv venv312 venv313 test test-py311 test-py312 test-py313 lint-errors lint typecheck docs docs-check mutation faults faults-ci bench bench-quick clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -73,7 +73,7 @@ test-py313: ## Run every test with Python 3.13
 lint-errors: venv ## The error-policy gate: REC rules via flake8, then ruff and mypy --strict
 	$(VENV)/bin/flake8 --select REC $(LINT_TARGETS)
 	$(PY) -m recorder.policy_table --check README.md
-	$(VENV)/bin/ruff check $(LINT_TARGETS) tests bench
+	$(VENV)/bin/ruff check $(LINT_TARGETS) tests bench devtools
 	$(PY) -m mypy
 
 lint: lint-errors ## Alias of lint-errors
@@ -85,6 +85,10 @@ docs: venv ## Regenerate docs/error-codes.md, docs/lint-rules.md and the README 
 	$(PY) -m recorder.errors.docs > docs/error-codes.md
 	$(PY) -m lint_rules docs > docs/lint-rules.md
 	$(PY) -m recorder.policy_table --write README.md
+
+MODULES ?=
+mutation: venv ## Mutation testing (mutmut) of MODULES="recorder/decision.py ..." (default: the core)
+	$(PY) -m devtools.mutation $(MODULES)
 
 faults: venv ## The full fault-injection sweep
 	$(PY) -m fault_injection sweep

@@ -131,3 +131,10 @@ def test_the_scan_sees_a_policy_branch(tmp_path: Path) -> None:
     sneaky = tmp_path / "sneaky.py"
     sneaky.write_text("if policy.on_recorder_error is OnRecorderError.ABORT:\n    raise err\n")
     assert len(_policy_reads(sneaky)) == 2
+
+
+def test_only_a_raise_is_raised_into_the_program() -> None:
+    from recorder.decision import raises_into_program
+
+    assert [raises_into_program(Decision(action, 2)) for action in Action] == [
+        action is RAISE for action in Action]

@@ -40,7 +40,23 @@ def test_transitions(old: State, new: State) -> None:
         life.move(new)
     assert raised.value.code is ErrorCode.INVARIANT_VIOLATED
     assert raised.value.context == {"owner": "test", "state": old.value, "to": new.value}
+    assert raised.value.message == f"test cannot go from {old.value} to {new.value}"
     assert life.state is old
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_require(state: State) -> None:
+    life = at(state)
+    for wanted in State:
+        if wanted is state:
+            life.require(wanted, "start")
+            continue
+        with pytest.raises(InternalError) as raised:
+            life.require(wanted, "start")
+        assert raised.value.code is ErrorCode.INVARIANT_VIOLATED
+        assert raised.value.message == f"test cannot start when {state.value}"
+        assert raised.value.context == {"owner": "test", "state": state.value, "to": "start"}
+    assert (life.active, life.stopped) == (state is State.TRACING, state is State.STOPPED)
 
 
 def test_importing_the_facade_loads_nothing_else(make_env) -> None:  # type: ignore[no-untyped-def]

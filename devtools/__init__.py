@@ -1,0 +1,1 @@
+"""Developer tools that are not shipped: mutation testing (``python -m devtools.mutation``)."""

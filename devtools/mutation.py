@@ -1,0 +1,145 @@
+"""Mutation testing of chosen modules with mutmut, each against the tests that exercise it.
+
+``make mutation MODULES="recorder/decision.py recorder/policy.py"`` runs this. For every module it
+copies the tracked files of the checkout into a scratch directory (the work tree never sees
+mutmut's ``mutants/`` or its configuration), writes a ``[tool.mutmut]`` section naming the module
+and its tests (:data:`TESTS`), runs ``mutmut run``, and prints the survivors with their diffs and
+the score: killed / (all - equivalent). Equivalent mutants (a change no test can observe, such as
+a message's wording the code never promises) are listed with the reason in
+``devtools/equivalent-mutants.toml``; anything else that survives is a gap in the tests.
+
+Exit status: 0 when every module reaches ``--min-score`` (default 95), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EQUIVALENT_FILE = REPO / "devtools" / "equivalent-mutants.toml"
+
+#: The tests that exercise each module (the ones run against its mutants).
+TESTS: dict[str, list[str]] = {
+    "recorder/decision.py": ["tests/policy/test_decision.py", "tests/session/test_verdict.py"],
+    "recorder/policy.py": ["tests/policy", "tests/session/test_verdict.py"],
+    "recorder/output/swap.py": ["tests/output"],
+    "recorder/lifecycle.py": ["tests/session/test_lifecycle.py"],
+}
+
+
+@dataclass
+class Result:
+    module: str
+    killed: int
+    survived: list[str]
+    equivalent: list[str]
+    other: dict[str, int]
+
+    @property
+    def score(self) -> float:
+        relevant = self.killed + len(self.survived)
+        return 100.0 if relevant == 0 else 100.0 * self.killed / relevant
+
+
+def _equivalents() -> dict[str, str]:
+    if not EQUIVALENT_FILE.exists():
+        return {}
+    data = tomllib.loads(EQUIVALENT_FILE.read_text(encoding="utf-8"))
+    return {str(name): str(reason) for name, reason in data.get("equivalent", {}).items()}
+
+
+def _scratch_copy(target: Path) -> None:
+    # Tracked files and new ones not ignored yet: the tests being written count.
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
+        capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file():
+            dest = target / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest)
+
+
+def _configure(root: Path, module: str, tests: list[str]) -> None:
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    package = module.split("/")[0] + "/"
+    section = "\n[tool.mutmut]\n" + "\n".join([
+        f"source_paths = [{package!r}]",
+        f"only_mutate = [{module!r}]",
+        "also_copy = ['recorder/', 'fault_injection/', 'lint_rules/', 'examples/', 'bench/', "
+        "'docs/', 'README.md', 'Makefile']",
+        f"pytest_add_cli_args_test_selection = {tests!r}",
+        "pytest_add_cli_args = ['-p', 'no:cacheprovider', '-q']",
+    ]) + "\n"
+    pyproject.write_text(text + section, encoding="utf-8")
+
+
+_RESULT = re.compile(r"^\s*(?P<name>[\w.]+__mutmut_\d+):\s*(?P<status>[\w ]+?)\s*$")
+
+
+def run_module(module: str, python: str, equivalents: dict[str, str]) -> Result:
+    tests = TESTS.get(module)
+    if tests is None:
+        raise SystemExit(f"mutation: no tests are mapped to {module}; add it to TESTS")
+    with tempfile.TemporaryDirectory(prefix="mutation-") as scratch:
+        root = Path(scratch)
+        _scratch_copy(root)
+        _configure(root, module, tests)
+        mutmut = [python, "-m", "mutmut"]
+        pattern = module.removesuffix(".py").replace("/", ".") + ".*"
+        subprocess.run([*mutmut, "run", pattern], cwd=root, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        listing = subprocess.run([*mutmut, "results", "--all", "true"], cwd=root,
+                                 capture_output=True, text=True, check=False).stdout
+        killed, survived, equivalent, other = 0, [], [], {}
+        for line in listing.splitlines():
+            found = _RESULT.match(line)
+            if not found:
+                continue
+            name, status = found["name"], found["status"]
+            if status == "killed":
+                killed += 1
+            elif status in {"survived", "no tests"} and name in equivalents:
+                equivalent.append(name)
+            elif status in {"survived", "no tests"}:  # no test reaches it: not killed either
+                survived.append(name)
+            else:
+                other[status] = other.get(status, 0) + 1
+        for name in survived:
+            diff = subprocess.run([*mutmut, "show", name], cwd=root, capture_output=True,
+                                  text=True, check=False).stdout
+            sys.stdout.write(f"--- survived: {name}\n{diff}\n")
+    return Result(module, killed, survived, equivalent, other)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devtools.mutation", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("modules", nargs="*", default=sorted(TESTS), metavar="MODULE",
+                        help="module paths (default: every mapped module)")
+    parser.add_argument("--min-score", type=float, default=95.0)
+    parser.add_argument("--python", default=sys.executable)
+    options = parser.parse_args(argv)
+    equivalents = _equivalents()
+    results = [run_module(m, options.python, equivalents) for m in options.modules]
+    sys.stdout.write("\nmodule                         killed  survived  equivalent  score\n")
+    for r in results:
+        extra = " ".join(f"{k}={v}" for k, v in sorted(r.other.items()))
+        sys.stdout.write(f"{r.module:30} {r.killed:6} {len(r.survived):9} "
+                         f"{len(r.equivalent):11}  {r.score:5.1f}%  {extra}\n")
+    return 0 if all(r.score >= options.min_score for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
