@@ -15,6 +15,7 @@ import sys
 from recorder import logs
 from recorder.errors import RecorderError
 from recorder.policy import RecorderPolicy, policy_snapshot
+from recorder.values.settings import resolve_value_settings
 
 ENV_VAR = "CODETRACER_TRACE"
 
@@ -47,7 +48,8 @@ def autostart_from_environment() -> None:
     try:
         policy = policy_snapshot()
         logs.configure_logging(policy)
-        started = session.start(trace_dir, policy=policy)  # raises when the policy says so
+        started = session.start(trace_dir, policy=policy,  # raises when the policy says so
+                                values=resolve_value_settings())
     except RecorderError as err:
         logs.report_failure(err, policy)
         raise

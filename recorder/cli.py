@@ -42,6 +42,7 @@ from recorder.script import (
     trim_traceback,
 )
 from recorder.session import Outcome, TraceSession, activate, deactivate
+from recorder.values.settings import ValueSettings, resolve_value_settings
 
 DESCRIPTION = """\
 Record a Python program's execution as a CodeTracer trace directory
@@ -67,7 +68,10 @@ environment:
 
 _VALUE_OPTIONS = frozenset({
     "--trace-dir", "--format", "--on-recorder-error", "--log-level", "--log-file", "--backend",
-    "--include", "--exclude"})
+    "--include", "--exclude",
+    # value recording (recorder.values.settings)
+    "--value-repr", "--max-value-nodes", "--max-value-text", "--max-value-elements",
+    "--max-value-depth"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -107,9 +111,34 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also trace files matching GLOB (repeatable)")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="do not trace files matching GLOB (repeatable)")
+    _add_value_options(parser)
     parser.add_argument("--version", action="version",
                         version=f"%(prog)s {VERSION}")
     return parser
+
+
+def _add_value_options(parser: argparse.ArgumentParser) -> None:
+    values = parser.add_argument_group(
+        "values", "how variables are recorded (also CODETRACER_VALUE_REPR, "
+        "CODETRACER_MAX_VALUE_NODES/TEXT/ELEMENTS/DEPTH)")
+    values.add_argument("--value-repr", metavar="{safe,repr}",
+                        help="safe (default): run none of the program's code to record values; "
+                             "repr: call repr() on unknown objects (may change the program)")
+    values.add_argument("--max-value-nodes", metavar="N",
+                        help="records per recorded value (default 512)")
+    values.add_argument("--max-value-text", metavar="N",
+                        help="characters kept of a string or text (default 1000)")
+    values.add_argument("--max-value-elements", metavar="N",
+                        help="elements shown per container (default 64)")
+    values.add_argument("--max-value-depth", metavar="N",
+                        help="container levels expanded (default 4)")
+
+
+def _values_for(options: argparse.Namespace) -> ValueSettings:
+    return resolve_value_settings(
+        None, value_repr=options.value_repr, max_nodes=options.max_value_nodes,
+        max_text=options.max_value_text, max_elements=options.max_value_elements,
+        max_depth=options.max_value_depth)
 
 
 @dataclass
@@ -119,6 +148,7 @@ class Invocation:
     options: argparse.Namespace
     script: str
     script_args: list[str]
+    values: ValueSettings
 
 
 def split_argv(argv: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -145,7 +175,7 @@ def parse(argv: Sequence[str]) -> Invocation:
     if not rest:
         raise usage(ErrorCode.INVALID_ARGUMENT, "no script given",
                     hint="python -m recorder [OPTIONS] SCRIPT [ARGS...]")
-    return Invocation(options, rest[0], rest[1:])
+    return Invocation(options, rest[0], rest[1:], _values_for(options))
 
 
 def _wants_json(argv: Sequence[str]) -> bool:
@@ -196,7 +226,8 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
     session = TraceSession(
         invocation.options.trace_dir, policy=policy, backend=invocation.options.backend,
         format=invocation.options.format, program=path, args=invocation.script_args,
-        include=invocation.options.include, exclude=invocation.options.exclude)
+        include=invocation.options.include, exclude=invocation.options.exclude,
+        values=invocation.values)
     namespace = prepare_main(path, [invocation.script, *invocation.script_args])
     compiled = compile_script(path, source)
     if isinstance(compiled, ScriptEnd):

@@ -26,6 +26,7 @@ __all__ = [
     "json_string",
     "path",
     "ret",
+    "struct_type_decl",
     "type_decl",
     "value",
     "variable_name",
@@ -62,6 +63,13 @@ def function(path_id: int, line: int, name: str) -> str:
 def type_decl(kind: int, lang_type: str) -> str:
     return (f'{{"Type":{{"kind":{int(kind)},"lang_type":{json_string(lang_type)},'
             '"specific_info":{"kind":"None"}}}')
+
+
+def struct_type_decl(lang_type: str, fields: list[tuple[str, int]]) -> str:
+    """A ``Type`` of kind 6 (Struct) declaring its field names in order (and their types)."""
+    listed = ",".join(f'{{"name":{json_string(name)},"type_id":{tid}}}' for name, tid in fields)
+    return (f'{{"Type":{{"kind":6,"lang_type":{json_string(lang_type)},'
+            f'"specific_info":{{"kind":"Struct","fields":[{listed}]}}}}}}')
 
 
 def variable_name(name: str) -> str:

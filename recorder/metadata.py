@@ -40,6 +40,7 @@ class TraceMetadata:
     partial_reason: str | None = None  # the failure's ERR_* code when the trace is partial
     events_dropped: dict[str, int] = field(default_factory=dict)
     metrics: dict[str, object] = field(default_factory=dict)
+    values: dict[str, object] = field(default_factory=dict)  # the value mode and budgets
 
     @classmethod
     def at_start(
@@ -72,6 +73,7 @@ class TraceMetadata:
             "metrics": dict(self.metrics),
             "policy_hash": self.policy.digest(),
             "policy": self.policy.to_json(),
+            "values": dict(self.values),
             "run_id": self.run_id,
             "trace_id": self.trace_id,
             "partial_reason": self.partial_reason,

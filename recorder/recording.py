@@ -82,6 +82,7 @@ class Recording:
         on_failure: OnFailure,
         metrics: RecorderMetrics | None = None,
         limits: EncodeLimits | None = None,
+        value_repr: bool = False,
         redact_secrets: bool = True,
         capture_streams: bool = True,
     ) -> None:
@@ -92,6 +93,7 @@ class Recording:
         self.metrics: RecorderMetrics = metrics or NoopMetrics()
         self._on_failure = on_failure
         self._limits = limits
+        self._value_repr = value_repr
         self._redact = redact_secrets
         self._capture_streams = capture_streams
         self.writer: TraceWriter | None = None
@@ -119,7 +121,7 @@ class Recording:
         """Create ``trace.json``, write the header events and install the hooks."""
         self._life.require(State.NEW, "start")
         writer = self.writer = TraceWriter(self.layer.create("trace.json"))
-        values = ValueJson(writer, self._limits, self._redact)
+        values = ValueJson(writer, self._limits, self._redact, self._value_repr)
         self.frames = FrameRecorder(writer, values, self.filters)
         writer.begin(self.program)
         self.tracer = make_tracer(self.backend, self.frames, self._contain)

@@ -39,6 +39,7 @@ from recorder.preflight import preflight
 from recorder.recording import Recording
 from recorder.signals import deferred_signals
 from recorder.tracing.filters import CodeFilter
+from recorder.values.settings import ValueSettings, resolve_value_settings
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,10 @@ class TraceSession:
         include: Sequence[str] = (),
         exclude: Sequence[str] = (),
         metrics: RecorderMetrics | None = None,
+        values: ValueSettings | None = None,
     ) -> None:
         self.trace_dir = Path(trace_dir).absolute()
+        self.values = values or ValueSettings()
         self.policy = policy
         self.requested_backend = backend
         self.format = format
@@ -83,6 +86,7 @@ class TraceSession:
             program=program if program is not None else (sys.argv[0] or "-"),
             args=args if args is not None else sys.argv[1:], policy=policy,
             run_id=logs.RUN_ID, trace_id=self.trace_id)
+        self.metadata.values = self.values.to_json()
         self.program = self.metadata.program
         self.backend = ""
         self.outcome: Outcome | None = None
@@ -128,7 +132,8 @@ class TraceSession:
             self._recording = Recording(
                 self._layer, program=self.program, backend=self.backend,
                 filters=CodeFilter(include=self.include, exclude=self.exclude),
-                on_failure=self._on_callback_failure, metrics=self.metrics)
+                on_failure=self._on_callback_failure, metrics=self.metrics,
+                limits=self.values.limits, value_repr=self.values.runs_repr)
             self._recording.start()
             self._life.move(State.TRACING)
             logs.get_logger().info(
@@ -301,6 +306,12 @@ def _as_policy(policy: RecorderPolicy | Mapping[str, object] | None) -> Recorder
     return resolve_policy(None, **dict(policy))
 
 
+def _as_values(values: ValueSettings | Mapping[str, object] | None) -> ValueSettings:
+    if isinstance(values, ValueSettings):
+        return values
+    return resolve_value_settings(None, **dict(values or {}))
+
+
 def start(
     trace_dir: str | os.PathLike[str],
     *,
@@ -309,8 +320,13 @@ def start(
     backend: str = "auto",
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    values: ValueSettings | Mapping[str, object] | None = None,
 ) -> TraceSession:
     """Start tracing the current program into ``trace_dir``.
+
+    ``values`` sets the value mode and budgets (:mod:`recorder.values.settings`): a
+    ``ValueSettings``, or keywords such as ``{"value_repr": "repr", "max_nodes": 64}`` applied over
+    the ``CODETRACER_VALUE_REPR`` / ``CODETRACER_MAX_VALUE_*`` environment variables.
 
     Raises :class:`UsageError` ``ERR_ALREADY_TRACING`` when a session is active. A failure to start
     raises its classified error under the ``abort`` policy; under ``disable`` it is logged and the
@@ -320,7 +336,7 @@ def start(
     resolved = _as_policy(policy)
     with _active_lock:
         session = TraceSession(trace_dir, policy=resolved, backend=backend, format=format,
-                               include=include, exclude=exclude)
+                               include=include, exclude=exclude, values=_as_values(values))
         _claim(session)
         try:
             session.start()  # raises when the policy says so (abort, or a usage error)
@@ -371,10 +387,11 @@ def trace(
     backend: str = "auto",
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    values: ValueSettings | Mapping[str, object] | None = None,
 ) -> Iterator[TraceSession]:
     """Trace the body of a ``with`` block."""
     session = start(trace_dir, format=format, policy=policy, backend=backend, include=include,
-                    exclude=exclude)
+                    exclude=exclude, values=values)
     try:
         yield session
     finally:

@@ -31,6 +31,7 @@ _EVENT_NAMES = frozenset(
 _VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "Int": ("i",), "Float": ("f",), "Bool": ("b",), "String": ("text",), "None": (),
     "Sequence": ("elements", "is_slice"), "Tuple": ("elements",), "Raw": ("r",), "Error": ("msg",),
+    "Struct": ("field_values",),
 }
 _METADATA_FIELDS = ("workdir", "program", "args", "process_exit_status", "recorder")
 _MAX_PROBLEMS = 50
@@ -46,6 +47,7 @@ class _Checker:
         self.paths: list[str] = []
         self.functions = 0
         self.types = 0
+        self.struct_fields: dict[int, int] = {}  # struct type id -> its number of fields
         self.variables = 0
         self.depth = 0
         self.index = 0
@@ -68,7 +70,15 @@ class _Checker:
                 self.problem(f"{value['kind']} record without {field!r}")
         if value["kind"] == "None" and value.get("type_id") != 0:
             self.problem("None record whose type id is not 0")
-        for element in value.get("elements", ()) if depth < 100 else ():
+        if value["kind"] == "Struct":
+            fields = value.get("field_values")
+            declared = self.struct_fields.get(value.get("type_id"))  # type: ignore[arg-type]
+            if declared is None:
+                self.problem("Struct record whose type is not a Struct type")
+            elif not isinstance(fields, list) or len(fields) != declared:
+                self.problem("Struct record whose field_values do not match its type's fields")
+        children = value.get("elements", ()) or value.get("field_values", ())
+        for element in children if depth < 100 else ():
             self.record(element, depth + 1)
 
     def event(self, event: Any) -> None:
@@ -102,6 +112,16 @@ class _Checker:
             self.problem("Type needs kind and lang_type")
         elif self.types == 0 and (body["kind"], body["lang_type"]) != (30, "None"):
             self.problem("type id 0 must be None (kind 30)")
+        elif body["kind"] == 6:
+            info = body.get("specific_info")
+            fields = info.get("fields") if isinstance(info, dict) else None
+            if not (isinstance(info, dict) and info.get("kind") == "Struct"
+                    and isinstance(fields, list)
+                    and all(isinstance(f, dict) and isinstance(f.get("name"), str)
+                            for f in fields)):
+                self.problem("a Struct type needs specific_info {kind: Struct, fields: [...]}")
+            else:
+                self.struct_fields[self.types] = len(fields)
         self.types += 1
 
     def ev_VariableName(self, body: Any) -> None:

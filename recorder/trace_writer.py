@@ -90,12 +90,17 @@ class TraceWriter:
 
     # ----------------------------------------------------------------- ids (declare on first use)
 
+    # Each declaration builds its event text *before* registering the id: at the interpreter's
+    # recursion limit building it can fail, and an id registered without its event would be used
+    # undeclared by every later value of that type.
+
     def path_id(self, path: str) -> int:
         pid = self._path_ids.get(path)
         if pid is None:
+            event = events.path(path)
             pid = self._path_ids[path] = len(self.paths)
             self.paths.append(path)
-            self._emit(events.path(path))
+            self._emit(event)
         return pid
 
     def function_id(self, path_id: int, line: int, name: str) -> int:
@@ -103,23 +108,36 @@ class TraceWriter:
         key = (path_id, line, name)
         fid = self._function_ids.get(key)
         if fid is None:
+            event = events.function(path_id, line, name)
             fid = self._function_ids[key] = len(self._function_ids)
-            self._emit(events.function(path_id, line, name))
+            self._emit(event)
         return fid
 
     def type_id(self, kind: int, lang_type: str) -> int:
         key = (kind, lang_type)
         tid = self._type_ids.get(key)
         if tid is None:
+            event = events.type_decl(kind, lang_type)
             tid = self._type_ids[key] = len(self._type_ids)
-            self._emit(events.type_decl(kind, lang_type))
+            self._emit(event)
+        return tid
+
+    def struct_type_id(self, lang_type: str, fields: list[tuple[str, int]]) -> int:
+        """A ``Struct`` type; one per class and field-name list (their types: the first seen)."""
+        key = (6, lang_type + "\0" + "\0".join(name for name, _ in fields))
+        tid = self._type_ids.get(key)
+        if tid is None:
+            event = events.struct_type_decl(lang_type, fields)
+            tid = self._type_ids[key] = len(self._type_ids)
+            self._emit(event)
         return tid
 
     def variable_id(self, name: str) -> int:
         vid = self.variable_ids.get(name)
         if vid is None:
+            event = events.variable_name(name)
             vid = self.variable_ids[name] = len(self.variable_ids)
-            self._emit(events.variable_name(name))
+            self._emit(event)
         return vid
 
     # ------------------------------------------------------------------------------- events

@@ -26,6 +26,7 @@ from types import CodeType, FrameType, ModuleType
 
 from recorder.events import ARG, ARG_VALUE, NONE_VALUE, STEP, VALUE_PREFIX, VALUE_SUFFIX
 from recorder.trace_writer import TraceWriter
+from recorder.tracing.comprehensions import inlined_comprehensions, names_at
 from recorder.tracing.filters import CodeFilter
 from recorder.tracing.valuejson import ValueJson
 
@@ -41,6 +42,7 @@ class CodeInfo:
     __slots__ = (
         "args",
         "code",
+        "comprehensions",
         "function_id",
         "line",
         "module",
@@ -67,6 +69,8 @@ class CodeInfo:
         # Such frames get Steps without Values, on both backends so that their traces agree.
         self.opaque = self.namespace and not self.module and code.co_nlocals > 0
         self.args: list[tuple[str, int]] = []
+        # Inlined comprehension loops (3.12+): their steps record only their own variables.
+        self.comprehensions = inlined_comprehensions(code) if traced else ()
         self.offset_lines: dict[int, int] | None = None  # bytecode offset -> line, on demand
 
     def line_of(self, offset: int) -> int:
@@ -184,7 +188,10 @@ class FrameRecorder:
         event = STEP % location
         batch = [event]
         size = len(event)
-        if not info.opaque:
+        inlined = names_at(info.comprehensions, frame.f_lasti) if info.comprehensions else None
+        if inlined is not None:
+            size += self._comprehension_values(frame, info, inlined, batch)
+        elif not info.opaque:
             if info.namespace:
                 items = self._namespace_items(frame, info)
             else:
@@ -208,6 +215,26 @@ class FrameRecorder:
                 batch.append(event)
                 size += len(event)
         self.writer.emit_batch(batch, size)
+
+    def _comprehension_values(
+        self, frame: FrameType, info: CodeInfo, names: frozenset[str], batch: list[str],
+    ) -> int:
+        """A step inside an inlined comprehension: its own variables only, as on 3.11.
+
+        In a module or class body they are hidden fast locals that only ``f_locals`` would show,
+        and reading that there changes the program under 3.12's ``sys.settrace`` (see
+        :meth:`_namespace_items`): such steps carry no values.
+        """
+        if info.namespace:
+            return 0
+        size = 0
+        local = frame.f_locals
+        for name in sorted(names):
+            if name in local:
+                event = self._value_event(name, local[name])
+                batch.append(event)
+                size += len(event)
+        return size
 
     def _namespace_items(self, frame: FrameType, info: CodeInfo) -> list[tuple[str, object]]:
         # A module frame's namespace is its globals. Reading f_locals instead would make Python

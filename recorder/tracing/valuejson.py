@@ -57,10 +57,11 @@ class ValueJson:
     """Encodes values (and variables, with redaction by name) to ValueRecord JSON text."""
 
     def __init__(
-        self, writer: TraceWriter, limits: EncodeLimits | None = None, redact_secrets: bool = True
+        self, writer: TraceWriter, limits: EncodeLimits | None = None, redact_secrets: bool = True,
+        value_repr: bool = False,
     ) -> None:
         self.limits = limits or EncodeLimits()
-        self.encoder = ValueEncoder(writer, self.limits, redact_secrets)
+        self.encoder = ValueEncoder(writer, self.limits, redact_secrets, value_repr=value_repr)
         self._writer = writer
         self._redact = redact_secrets
         self._max_text = self.limits.max_text

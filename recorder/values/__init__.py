@@ -28,15 +28,26 @@ larger ``int``                 ``Raw`` (16, "BigInt"): exact decimal text if it 
 ``set`` / ``frozenset``        ``Sequence`` (0, "Set") / (0, "FrozenSet"); sorted when all elements
                                are exact ``str`` or exact numbers (stable across PYTHONHASHSEED)
 ``bytes`` / ``bytearray``      ``Raw`` (16, "Bytes"): ``repr`` of at most ``max_text`` bytes
-anything else                  ``Raw`` (16, "Object"): ``repr(value)`` cut to ``max_text``
-``repr`` raised                ``Error`` (24, "Error") ``"<repr failed: ValueError>"``
+subclass of a builtin type     recorded like its base, read with the base's C methods, under the
+                               subclass's name: ``Sequence`` (0, "collections.OrderedDict"),
+                               ``Tuple`` (27, "pkg.Point") for a namedtuple, ``Int``/``String``
+``enum.Enum`` member           ``Raw`` (16, "pkg.Colour"): ``"pkg.Colour.RED"``
+object of a Python class       ``Struct`` (6, "pkg.Class") of its ``__dict__``/``__slots__`` fields
+                               (the Struct type lists the field names; one type per field list)
+other objects (C types)        ``Raw`` (16, type name): ``<function f at 0x..>``, ``<class 'x.C'>``,
+                               ``<module 'm'>``, else ``<pkg.Type object at 0x..>``
+``--value-repr repr`` mode     objects above by ``repr(value)``: ``Raw`` (16, "Object") cut to
+                               ``max_text``; ``Error`` ``"<repr failed: ValueError>"`` if it raised
 secret name or dict key        ``Error`` (24, "Error") ``"<redacted>"``
 ============================== ====================================================================
 
-Subclasses of the containers (``OrderedDict``, ``defaultdict``, namedtuples, user lists) are *not*
-expanded: they go through ``repr`` like any object, because expanding them would call their
-possibly overridden ``__len__``/``__iter__``. Only the builtin types above are walked, and only with
-C-level operations. ``__getattr__``/``__class__`` are never consulted: types come from ``type()``.
+No program code runs to record a value in the default ``safe`` mode
+(:mod:`recorder.values.structural`): subclasses are read with their base type's own C methods
+(never their ``__len__``/``__iter__``/``items`` overrides), objects through the ``__dict__`` and
+slot descriptors CPython installs (never a property, ``__getattr__`` or ``__getattribute__``), and
+``repr``/``__eq__``/``__hash__`` of program objects are never called. ``__class__`` is never
+consulted: types come from ``type()``. A struct field counts against the same depth, element and
+node budgets as a container element; a secret-looking field name is redacted like a variable.
 
 Markers (what was cut is always visible, and every marker is a schema-valid record):
 

@@ -6,11 +6,14 @@ obeys three rules (the full encoding table is in :mod:`recorder.values`):
 * It never raises into the program and never loops: only builtin containers of an *exact* known type
   are expanded, with C-level slicing (no user ``__len__``/``__iter__``/``__getitem__`` runs), and
   cycles, depth, width, text size and total record count are bounded.
-* User code runs in exactly one place, ``repr(value)`` for objects it does not know, at most once
-  per value, inside ``try``: an exception becomes an ``Error`` record naming the exception type.
-  ``KeyboardInterrupt``/``SystemExit`` pass through: they belong to the program (a Ctrl-C that
-  lands inside a ``__repr__`` must still stop it). A ``repr`` that *hangs* cannot be interrupted
-  in-process; that is the one thing the encoder cannot contain.
+* By default it runs none of the program's code: objects are read structurally
+  (:mod:`recorder.values.structural`): subclasses of builtin types with the base type's own C
+  methods, other objects as ``Struct`` records of their ``__dict__``/``__slots__`` fields (no
+  property, descriptor, ``__getattr__``, ``repr``, ``__iter__``, ``__len__``, ``__eq__`` or
+  ``__hash__`` of the program runs), C objects without readable fields as a fixed summary. Only
+  ``value_repr=True`` (``--value-repr repr``) calls ``repr(value)`` for objects it does not know,
+  as older recorders do, inside ``try``: an exception becomes an ``Error`` record naming the
+  exception type; ``KeyboardInterrupt``/``SystemExit`` pass through (they belong to the program).
 * It is fast for the common case: a top-level ``None``/``bool``/``int``/``float``/``str`` is
   handled inline by ``type(value) is ...`` checks (no call at all); everything else is dispatched
   by the ``id`` of its exact type (a dict lookup that cannot run user code, unlike hashing a type
@@ -25,6 +28,7 @@ from typing import Any
 
 from recorder.errors import ErrorCode, RecorderError, bug
 from recorder.values.limits import EncodeLimits
+from recorder.values.objects import ObjectEncoding
 from recorder.values.records import (
     KIND_BOOL,
     KIND_ERROR,
@@ -42,13 +46,13 @@ from recorder.values.records import (
     type_name,
 )
 from recorder.values.redaction import is_secret_key, is_secret_name
-from recorder.values.text import clip_bytes, clip_text, int_text
+from recorder.values.text import clip_text, int_text
 
 __all__ = ["ValueEncoder"]
 
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 
-class ValueEncoder:
+class ValueEncoder(ObjectEncoding):
     """Encodes values into ValueRecord dicts; see the module docstring for its guarantees.
 
     ``failures`` counts values (or elements) that could not be captured; ``on_failure``, when
@@ -66,8 +70,10 @@ class ValueEncoder:
         redact_secrets: bool = True,
         *,
         on_failure: Callable[[str], None] | None = None,
+        value_repr: bool = False,
     ) -> None:
         self.limits = limits
+        self.value_repr = value_repr
         self.failures = 0
         self._types = types
         self._redact = redact_secrets
@@ -77,6 +83,7 @@ class ValueEncoder:
         self._max_text = limits.max_text
         self._max_nodes = limits.max_nodes
         self._tids: dict[tuple[int, str], int] = {}
+        self._struct_tids: dict[tuple[str, tuple[str, ...]], int] = {}
         # Ids of the commonest types, as plain attributes for the inline fast paths.
         self._t_bool = self._t_int = self._t_float = self._t_str = -1
         self._t_error: int | None = None  # None, not -1: tested with ``is`` (see encode)
@@ -244,7 +251,7 @@ class ValueEncoder:
             return scalar(value)
         container = self._containers.get(key)
         if container is None:
-            return self._other(value, walk)
+            return self._other(value, depth, walk)
         handler, name = container
         if depth >= self._max_depth:
             size = len(value)  # type: ignore[arg-type]  # an exact builtin container
@@ -300,6 +307,12 @@ class ValueEncoder:
 
     def _dict(self, value: dict[object, object], depth: int, walk: Walk) -> Record:
         items = list(islice(value.items(), self._max_elements))
+        return self._dict_record(items, len(value), "Dict", depth, walk)
+
+    def _dict_record(
+        self, items: list[tuple[object, object]], total: int, lang_type: str, depth: int,
+        walk: Walk,
+    ) -> Record:
         pair_tid = self._type(KIND_TUPLE, "Tuple")
         out: list[Record] = []
         for key, item in items:
@@ -314,23 +327,7 @@ class ValueEncoder:
                 value_record = self._enc(item, depth, walk)
             pair = [key_record, value_record]
             out.append({"kind": "Tuple", "elements": pair, "type_id": pair_tid})
-        if len(out) < len(value):
-            out.append(self._raw(f"<… {len(value) - len(out)} more>", "Truncated"))
-        tid = self._type(KIND_SEQ, "Dict")
+        if len(out) < total:
+            out.append(self._raw(f"<… {total - len(out)} more>", "Truncated"))
+        tid = self._type(KIND_SEQ, lang_type)
         return {"kind": "Sequence", "elements": out, "is_slice": False, "type_id": tid}
-
-    def _other(self, value: object, walk: Walk) -> Record:
-        cls = type(value)
-        if cls is bytes or cls is bytearray:
-            return self._raw(clip_bytes(value, self._max_text), "Bytes")  # type: ignore[arg-type]
-        if issubclass(cls, str):
-            # A str subclass (StrEnum, markup types) is still text; str.__str__ copies it in C
-            # without calling an overridden __str__/__getitem__.
-            return self._str(str.__str__(value))
-        try:
-            text = repr(value)  # the only user code the encoder ever runs, once per value
-        except Exception as exc:  # noqa: REC005 - the program's exception becomes an Error record
-            return self._failure("repr", exc, walk)
-        if type(text) is not str:  # a str subclass from __repr__: copy it before slicing
-            text = str.__str__(text)
-        return self._raw(clip_text(text, self._max_text), "Object")

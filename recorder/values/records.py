@@ -12,7 +12,8 @@ from typing import Any, Protocol
 
 __all__ = [
     "KIND_BOOL", "KIND_ERROR", "KIND_FLOAT", "KIND_INT", "KIND_NONE", "KIND_RAW", "KIND_SEQ",
-    "KIND_STRING", "KIND_TUPLE", "REDACTED", "Record", "TypeTable", "Walk", "sortable", "type_name",
+    "KIND_STRING", "KIND_STRUCT", "KIND_TUPLE", "REDACTED", "Record", "TypeTable", "Walk",
+    "sortable", "type_name",
 ]
 
 Record = dict[str, Any]  # a JSON object: values are str, int, float, bool or lists of records
@@ -20,6 +21,7 @@ Record = dict[str, Any]  # a JSON object: values are str, int, float, bool or li
 # Type kinds of the trace format (runtime_tracing's TypeKind).
 KIND_SEQ, KIND_INT, KIND_FLOAT, KIND_STRING, KIND_BOOL = 0, 7, 8, 9, 12
 KIND_RAW, KIND_ERROR, KIND_TUPLE, KIND_NONE = 16, 24, 27, 30
+KIND_STRUCT = 6
 
 REDACTED = "<redacted>"
 
@@ -28,6 +30,10 @@ class TypeTable(Protocol):
     """Where type ids come from: the writer declares a ``Type`` event on a key's first use."""
 
     def type_id(self, kind: int, lang_type: str) -> int: ...
+
+    def struct_type_id(self, lang_type: str, fields: list[tuple[str, int]]) -> int:
+        """A ``Struct`` type (kind 6) with these (field name, type id) pairs, declared once."""
+        ...
 
 
 class Walk:

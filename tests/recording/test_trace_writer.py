@@ -204,3 +204,33 @@ def test_side_files_carry_the_format_fields_and_the_metadata() -> None:
     assert meta["schema_version"] == 1
     assert meta["partial"] is False
     assert files.files["trace_metadata.json"].closed
+
+
+@pytest.mark.parametrize(("declare", "event"), [
+    (lambda w: w.type_id(7, "Int"), "Type"),
+    (lambda w: w.struct_type_id("pkg.C", [("x", 0)]), "Type"),
+    (lambda w: w.variable_id("x"), "VariableName"),
+    (lambda w: w.path_id("/abs/other.py"), "Path"),
+    (lambda w: w.function_id(0, 9, "f"), "Function"),
+])
+def test_a_declaration_that_fails_registers_no_id(declare, event, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # At the recursion limit building the event text can fail: the id must not be registered
+    # without its event, or later values would use an undeclared id.
+    sink = Sink()
+    writer = TraceWriter(sink)
+    writer.begin("/abs/prog.py")
+
+    def no_stack(*args: object) -> str:
+        raise RecursionError
+
+    for name in ("type_decl", "struct_type_decl", "variable_name", "path", "function"):
+        monkeypatch.setattr(ev, name, no_stack)
+    with pytest.raises(RecursionError):
+        declare(writer)
+    monkeypatch.undo()
+    declared = declare(writer)
+    writer.close(NONE_VALUE)
+    events = json.loads(b"".join(sink.writes))
+    assert check_events(events, partial=True) == []
+    # Ids count the declarations: the id handed out is the position of its own event.
+    assert len([e for e in events if event in e]) == declared + 1

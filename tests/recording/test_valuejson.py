@@ -116,12 +116,23 @@ def test_plain_data_cut_by_a_limit_goes_to_the_encoder() -> None:
         assert any(mark in text for mark in ("<…", "<cycle", "<redacted>")), text
 
 
-def test_other_elements_are_repred_once_per_value() -> None:
-    _, fast, _, reference = _pair(LIMITS)
+def test_other_elements_are_repred_once_per_value_in_repr_mode() -> None:
+    writer = TraceWriter(NullSink())
+    fast = ValueJson(writer, LIMITS, value_repr=True)
+    reference = ValueEncoder(TraceWriter(NullSink()), LIMITS, value_repr=True)
     value = [1, {"k": (2, Shy())}, "s"]
     Shy.calls = 0
     text = fast.value(value)
     assert Shy.calls == 1
+    assert text == _dumps(reference.encode(value))
+
+
+def test_other_elements_are_never_repred_in_safe_mode() -> None:
+    _, fast, _, reference = _pair(LIMITS)
+    value = [1, {"k": (2, Shy())}, "s"]
+    Shy.calls = 0
+    text = fast.value(value)
+    assert Shy.calls == 0
     assert text == _dumps(reference.encode(value))
 
 

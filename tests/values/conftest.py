@@ -25,6 +25,7 @@ SCHEMA: dict[str, tuple[frozenset[str], int]] = {
     "Tuple": (frozenset({"elements"}), 27),
     "Sequence": (frozenset({"elements", "is_slice"}), 0),
     "None": (frozenset(), 30),
+    "Struct": (frozenset({"field_values"}), 6),
 }
 FIELD_TYPES: dict[str, type] = {"i": int, "f": float, "text": str, "b": bool, "r": str, "msg": str}
 
@@ -36,6 +37,7 @@ class FakeTypes:
         self.ids: dict[tuple[int, str], int] = {(30, "None"): 0}
         self.by_id: dict[int, tuple[int, str]] = {0: (30, "None")}
         self.calls: list[tuple[int, str]] = []
+        self.fields: dict[int, tuple[str, ...]] = {}  # struct type id -> its field names
 
     def type_id(self, kind: int, lang_type: str) -> int:
         self.calls.append((kind, lang_type))
@@ -43,6 +45,16 @@ class FakeTypes:
             self.ids[(kind, lang_type)] = len(self.ids)
             self.by_id[len(self.by_id)] = (kind, lang_type)
         return self.ids[(kind, lang_type)]
+
+    def struct_type_id(self, lang_type: str, fields: list[tuple[str, int]]) -> int:
+        names = tuple(name for name, _ in fields)
+        key = (6, lang_type + "(" + ",".join(names) + ")")
+        self.calls.append(key)
+        if key not in self.ids:
+            self.ids[key] = len(self.ids)
+            self.by_id[len(self.by_id)] = (6, lang_type)
+            self.fields[self.ids[key]] = names
+        return self.ids[key]
 
 
 def normalise(record: Any, types: FakeTypes) -> Any:
@@ -59,6 +71,11 @@ def normalise(record: Any, types: FakeTypes) -> Any:
         if field == "elements":
             assert type(value) is list
             out[field] = [normalise(element, types) for element in value]
+        elif field == "field_values":
+            names = types.fields[record["type_id"]]
+            assert type(value) is list and len(value) == len(names), record
+            pairs = zip(names, value, strict=True)
+            out["fields"] = {name: normalise(v, types) for name, v in pairs}
         elif field == "is_slice":
             assert value is False
             out[field] = value

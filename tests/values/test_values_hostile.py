@@ -142,7 +142,7 @@ def test_shared_but_acyclic_value_is_encoded_twice(make_encoder: Encoder) -> Non
 
 def test_repr_that_raises_is_an_error_value(make_encoder: Encoder) -> None:
     reasons: list[str] = []
-    encoder = make_encoder(on_failure=reasons.append)
+    encoder = make_encoder(on_failure=reasons.append, value_repr=True)
     record = encoder.encode([ReprRaises(), 1])
     assert record["elements"][0]["kind"] == "Error"
     assert record["elements"][0]["msg"] == "<repr failed: ValueError>"
@@ -152,12 +152,12 @@ def test_repr_that_raises_is_an_error_value(make_encoder: Encoder) -> None:
 
 
 def test_repr_returning_a_non_str(make_encoder: Encoder) -> None:
-    record = make_encoder().encode(ReprNotStr())
+    record = make_encoder(value_repr=True).encode(ReprNotStr())
     assert record["msg"] == "<repr failed: TypeError>"
 
 
 def test_repr_returning_a_hostile_str_subclass(make_encoder: Encoder) -> None:
-    record = make_encoder().encode(ReprReturnsShouty())
+    record = make_encoder(value_repr=True).encode(ReprReturnsShouty())
     assert record["kind"] == "Raw"
     assert record["r"] == "x" * 1000 + "… <+4000 chars>"
 
@@ -169,7 +169,11 @@ def test_str_subclass_value_with_hostile_methods(make_encoder: Encoder) -> None:
 
 
 def test_getattr_that_raises(make_encoder: Encoder) -> None:
-    record = make_encoder().encode(GetattrRaises())
+    encoder = make_encoder()
+    record = encoder.encode(GetattrRaises())
+    assert record["kind"] == "Struct" and record["field_values"] == []
+    assert encoder.failures == 0
+    record = make_encoder(value_repr=True).encode(GetattrRaises())
     assert record["kind"] == "Raw"
     assert "GetattrRaises object" in record["r"]
 
@@ -177,7 +181,7 @@ def test_getattr_that_raises(make_encoder: Encoder) -> None:
 def test_class_property_that_raises(make_encoder: Encoder) -> None:
     encoder = make_encoder()
     record = encoder.encode(ClassRaises())
-    assert record["kind"] == "Raw"
+    assert record["kind"] == "Struct"
     pair = encoder.encode({ClassRaises(): 1})["elements"][0]
     assert pair["elements"][1]["i"] == 1  # the secret-key check did not touch __class__
     assert encoder.failures == 0
@@ -192,23 +196,26 @@ def test_no_attribute_of_the_instance_is_read(make_encoder: Encoder) -> None:
 def test_container_subclass_protocol_is_not_called(make_encoder: Encoder) -> None:
     SpyList.log.clear()
     record = make_encoder().encode(SpyList([1, 2]))
-    assert record["kind"] == "Raw"
+    assert record["kind"] == "Sequence"
+    assert [e["i"] for e in record["elements"]] == [1, 2]  # read with list's own C methods
     assert SpyList.log == []
 
 
 def test_type_with_hostile_metaclass(make_encoder: Encoder) -> None:
     record = make_encoder().encode([WeirdType()])
+    assert record["elements"][0]["kind"] == "Struct"  # no __repr__, no metaclass __eq__/__hash__
+    record = make_encoder(value_repr=True).encode([WeirdType()])
     assert record["elements"][0]["r"] == "weird"
 
 
 def test_pathological_repr_is_truncated(make_encoder: Encoder) -> None:
-    record = make_encoder().encode(HugeRepr())
+    record = make_encoder(value_repr=True).encode(HugeRepr())
     assert record["r"] == "y" * 1000 + "… <+4999000 chars>"
 
 
 def test_keyboard_interrupt_in_repr_reaches_the_program(make_encoder: Encoder) -> None:
     with pytest.raises(KeyboardInterrupt):
-        make_encoder().encode(InterruptingRepr())
+        make_encoder(value_repr=True).encode(InterruptingRepr())
 
 
 def test_huge_string_and_list_and_bytes(make_encoder: Encoder) -> None:
@@ -239,7 +246,7 @@ def test_deeply_nested_lists_do_not_recurse(make_encoder: Encoder) -> None:
 def test_encoding_at_every_depth_up_to_the_recursion_limit(make_encoder: Encoder) -> None:
     """At the limit, the call into the encoder may fail (the caller's frame has no room), but
     once entered the encoder never lets a RecursionError out: it returns a record instead."""
-    encoder = make_encoder()
+    encoder = make_encoder(value_repr=True)
     encoder.encode(ReprRaises())  # declares the Error type, as any earlier failure would have
     value = [[[[1, "a", (2.5,)]]], {"k": ReprRaises()}]
     others = [ReprRaises(), 10**5000, "é" * 2000, {1: 2}, b"x" * 3000]
@@ -299,7 +306,7 @@ def test_other_threads_mutating_a_dict_cannot_break_the_walk(make_encoder: Encod
             return "m"
 
     value.update({0: Mutator(), 1: Mutator()})
-    record = make_encoder().encode(value)
+    record = make_encoder(value_repr=True).encode(value)
     assert [p["elements"][1]["r"] for p in record["elements"][:2]] == ["m", "m"]
 
 
@@ -308,7 +315,7 @@ def test_failure_callback_errors_reach_the_caller(make_encoder: Encoder) -> None
         raise RuntimeError(reason)
 
     with pytest.raises(RuntimeError, match="repr:ValueError"):
-        make_encoder(on_failure=broken).encode(ReprRaises())
+        make_encoder(on_failure=broken, value_repr=True).encode(ReprRaises())
 
 
 class FailingTypes:

@@ -1,0 +1,210 @@
+"""Program objects in a value: how the encoder records what is not an exact builtin type.
+
+Mixed into :class:`recorder.values.encoder.ValueEncoder`. In the default ``safe`` mode nothing
+here runs program code (the rules are :mod:`recorder.values.structural`'s):
+
+* an ``enum.Enum`` member is ``Raw`` ``"module.Class.MEMBER"`` (its ``_name_`` field);
+* a subclass of a builtin type is read with the base type's C methods and recorded like the
+  base (``Int``, ``String``, ``Sequence``, ``Tuple``) under the subclass's name
+  (``collections.OrderedDict``);
+* an object of a Python class is a ``Struct`` of its ``__dict__`` and ``__slots__`` fields, under
+  the depth, element and node budgets of containers, with cycles marked and secret-looking field
+  names redacted; a C object without readable fields is a fixed ``Raw`` summary.
+
+``--value-repr repr`` records such objects by ``repr()`` instead (``Raw``, type ``Object``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from recorder.errors import ErrorCode, RecorderError, bug
+from recorder.values.records import (
+    KIND_FLOAT,
+    KIND_INT,
+    KIND_SEQ,
+    KIND_STRING,
+    KIND_TUPLE,
+    REDACTED,
+    Record,
+    TypeTable,
+    Walk,
+    sortable,
+    type_name,
+)
+from recorder.values.redaction import is_secret_name
+from recorder.values.structural import (
+    builtin_base,
+    class_name,
+    fields,
+    is_enum_member,
+    is_program_type,
+    safe_summary,
+)
+from recorder.values.text import clip_bytes, clip_text, int_text
+
+__all__ = ["ObjectEncoding"]
+
+_I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
+
+
+class ObjectEncoding:
+    """The program-object half of the encoder (see the module docstring)."""
+
+    value_repr: bool
+    _types: TypeTable
+    _redact: bool
+    _max_depth: int
+    _max_elements: int
+    _max_text: int
+    _struct_tids: dict[tuple[str, tuple[str, ...]], int]
+
+    if TYPE_CHECKING:  # provided by ValueEncoder
+        def _raw(self, text: str, lang_type: str) -> Record: ...
+        def _str(self, value: str) -> Record: ...
+        def _error(self, msg: str) -> Record: ...
+        def _type(self, kind: int, lang_type: str) -> int: ...
+        def _failure(self, where: str, exc: Exception, walk: Walk) -> Record: ...
+        def _enc(self, value: object, depth: int, walk: Walk) -> Record: ...
+        def _elements(
+            self, items: Any, total: int, depth: int, walk: Walk) -> list[Record]: ...
+        def _dict_record(
+            self, items: list[tuple[object, object]], total: int, lang_type: str, depth: int,
+            walk: Walk) -> Record: ...
+
+    def _other(self, value: object, depth: int, walk: Walk) -> Record:
+        cls = type(value)
+        if cls is bytes or cls is bytearray:
+            return self._raw(clip_bytes(value, self._max_text), "Bytes")  # type: ignore[arg-type]
+        if self.value_repr:
+            return self._by_repr(value, walk)
+        name = class_name(cls)
+        if is_enum_member(cls):
+            member = dict(fields(value) or ()).get("_name_")
+            text = f"{name}.{member}" if type(member) is str else f"<{name} member>"
+            return self._raw(text, name)
+        base = builtin_base(cls)
+        if base is not None:
+            return self._builtin_subclass(value, base, name, depth, walk)
+        found = fields(value) if is_program_type(cls) else None
+        if found is None:
+            return self._raw(clip_text(safe_summary(value), self._max_text), name)
+        return self._struct(value, name, found, depth, walk)
+
+    def _by_repr(self, value: object, walk: Walk) -> Record:
+        """The opt-in ``--value-repr repr`` mode: ``repr()`` runs the program's ``__repr__``."""
+        if issubclass(type(value), str):
+            # A str subclass (StrEnum, markup types) is still text; str.__str__ copies it in C
+            # without calling an overridden __str__/__getitem__.
+            return self._str(str.__str__(value))
+        try:
+            text = repr(value)
+        except Exception as exc:  # noqa: REC005 - the program's exception becomes an Error record
+            return self._failure("repr", exc, walk)
+        if type(text) is not str:  # a str subclass from __repr__: copy it before slicing
+            text = str.__str__(text)
+        return self._raw(clip_text(text, self._max_text), "Object")
+
+    # -- program objects, read with the builtin types' own C methods -----------------------------
+
+    def _builtin_subclass(
+        self, value: Any, base: type, name: str, depth: int, walk: Walk,
+    ) -> Record:
+        if base is str:
+            record = self._str(str.__str__(value))
+            return {**record, "type_id": self._type(KIND_STRING, name)}
+        if base is int:
+            number = int.__pos__(value)  # an exact int, whatever the subclass overrides
+            if _I64_MIN <= number <= _I64_MAX:
+                return {"kind": "Int", "i": number, "type_id": self._type(KIND_INT, name)}
+            return self._raw(int_text(number, self._max_text), name)
+        if base is float:
+            number_f = float.__pos__(value)
+            if number_f - number_f == 0.0:
+                return {"kind": "Float", "f": number_f, "type_id": self._type(KIND_FLOAT, name)}
+            return self._raw(float.__repr__(number_f), name)
+        if base is complex:
+            return self._raw(complex.__repr__(value), name)
+        if base is bytes or base is bytearray:
+            head = base.__getitem__(value, slice(0, self._max_text + 1))
+            return self._raw(clip_bytes(bytes(head), self._max_text), name)
+        return self._in_walk(value, name, depth, walk,
+                             lambda: self._subclass_container(value, base, name, depth, walk))
+
+    def _subclass_container(
+        self, value: Any, base: Any, name: str, depth: int, walk: Walk,
+    ) -> Record:
+        limit = self._max_elements
+        total = base.__len__(value)
+        if base is dict:
+            items = list(islice(dict.items(value), limit))
+            return self._dict_record(items, total, name, depth + 1, walk)
+        if base is list or base is tuple:
+            head = base.__getitem__(value, slice(0, limit))
+            elements = self._elements(head, total, depth + 1, walk)
+            if base is tuple:
+                return {"kind": "Tuple", "elements": elements,
+                        "type_id": self._type(KIND_TUPLE, name)}
+            return {"kind": "Sequence", "elements": elements, "is_slice": False,
+                    "type_id": self._type(KIND_SEQ, name)}
+        head = list(islice(base.__iter__(value), limit))  # set / frozenset
+        if len(head) == total and sortable(head):
+            head.sort()
+        elements = self._elements(head, total, depth + 1, walk)
+        return {"kind": "Sequence", "elements": elements, "is_slice": False,
+                "type_id": self._type(KIND_SEQ, name)}
+
+    def _in_walk(
+        self, value: object, name: str, depth: int, walk: Walk, build: Callable[[], Record],
+    ) -> Record:
+        """``build()`` under the depth limit and the cycle check (as builtin containers are)."""
+        if depth >= self._max_depth:
+            return self._raw(f"<… {name}>", "Truncated")
+        ident = id(value)
+        if ident in walk.active:
+            return self._raw(f"<cycle: {name}>", "Cycle")
+        walk.active.add(ident)
+        try:
+            return build()
+        finally:
+            walk.active.discard(ident)
+
+    def _struct(
+        self, value: object, name: str, found: list[tuple[str, object]], depth: int, walk: Walk,
+    ) -> Record:
+        def build() -> Record:
+            names: list[str] = []
+            values: list[Record] = []
+            for field_name, field in found[: self._max_elements]:
+                if walk.budget <= 0:
+                    break
+                names.append(field_name)
+                if self._redact and is_secret_name(field_name):
+                    walk.budget -= 1
+                    values.append(self._error(REDACTED))
+                else:
+                    values.append(self._enc(field, depth + 1, walk))
+            if len(values) < len(found):
+                names.append("…")
+                values.append(self._raw(f"<… {len(found) - len(values)} more>", "Truncated"))
+            tid = self._struct_type(name, names, [record["type_id"] for record in values])
+            return {"kind": "Struct", "field_values": values, "type_id": tid}
+
+        return self._in_walk(value, name, depth, walk, build)
+
+    def _struct_type(self, name: str, names: list[str], type_ids: list[int]) -> int:
+        key = (name, tuple(names))
+        tid = self._struct_tids.get(key)
+        if tid is None:
+            try:
+                tid = self._types.struct_type_id(name, list(zip(names, type_ids, strict=True)))
+            except RecorderError:
+                raise
+            except Exception as exc:
+                raise bug(ErrorCode.VALUE_ENCODING_FAILED,
+                          "the type table failed to declare a struct type", lang_type=name,
+                          error=type_name(type(exc))) from exc
+            self._struct_tids[key] = tid
+        return tid
