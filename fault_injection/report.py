@@ -7,9 +7,30 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from fault_injection.invariants import Verdict
-from fault_injection.model import Case, RunResult
+
+
+class CaseLike(Protocol):
+    """What the report needs of a case (the recorder's and a program's cases have it)."""
+
+    @property
+    def scenario(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+class ResultLike(Protocol):
+    """What the report needs of a run's result."""
+
+    returncode: int
+    elapsed: float
+
+    @property
+    def stderr_text(self) -> str: ...
 
 
 @dataclass
@@ -47,7 +68,7 @@ class SweepReport:
         """Runs that broke an invariant."""
         return len(self.failures)
 
-    def add(self, case: Case, verdict: Verdict, result: RunResult, reproduce: str) -> None:
+    def add(self, case: CaseLike, verdict: Verdict, result: ResultLike, reproduce: str) -> None:
         """Record one checked run."""
         cell = self.cells[(case.scenario, case.kind)]
         cell["explored"] += 1
