@@ -92,11 +92,14 @@ def counted_open(file: Any, mode: str = "r", buffering: int = -1, encoding: str 
     if path is None:
         return _real_open(file, mode, buffering, encoding, errors, newline, closefd, opener)
     raw_mode = str(_raw_mode(mode))
-    if not isinstance(file, int):  # opening a counted descriptor again is no new open(2)
+    # Opening a counted descriptor again is no new open(2); an opener makes its own calls.
+    if not isinstance(file, int) and opener is None:
         _core.count("os.open", path, flags=open_flags(raw_mode))
     raw = CountedFileIO(file, raw_mode, closefd, opener=opener)
-    raw.fault_path = path
-    _core.current().fds[raw.fileno()] = path
+    fds = _core.current().fds
+    raw.fault_path = path if opener is None else fds.get(raw.fileno())
+    if raw.fault_path is not None:
+        fds[raw.fileno()] = raw.fault_path
     result: Any = raw
     try:
         line_buffering = False
