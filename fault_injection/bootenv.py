@@ -16,6 +16,8 @@ to the bootstrap): it is what the sweep's reproducer commands call.
 from __future__ import annotations
 
 import argparse
+import compileall
+import functools
 import json
 import os
 import re
@@ -36,9 +38,20 @@ _BYPASS = {"I": "-I (isolated mode) ignores PYTHONPATH",
            "S": "-S skips the site module, which imports sitecustomize"}
 
 
+@functools.cache
+def _byte_compiled() -> bool:
+    """Byte-compile the bootstrap once (for this interpreter's version).
+
+    A child reads ``.pyc`` files even under ``PYTHONDONTWRITEBYTECODE``, so it does not compile
+    the bootstrap at every start; where the package is read-only this quietly does nothing.
+    """
+    return bool(compileall.compile_dir(BOOT_DIR, quiet=2))
+
+
 def seams_env(base: Mapping[str, str], plan: FaultPlan, only_under: Sequence[str] = (),
               journal: Path | None = None, log_ops: bool = False) -> dict[str, str]:
     """``base`` plus what loads the seams with ``plan`` into the first Python process."""
+    _byte_compiled()
     env = dict(base)
     old = env.get("PYTHONPATH")
     if old is not None:

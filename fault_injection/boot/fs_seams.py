@@ -32,14 +32,16 @@ on, each firing as a ``fired`` line before it takes effect, and the hit counts a
 
 from __future__ import annotations
 
+import _thread
 import atexit
-import json
 import os
-import random
-import signal
 import sys
-import threading
-from typing import Any
+
+# Start-up cost matters here (the bootstrap runs before every program), so modules the program
+# may never need (json, random, signal, typing) are imported only when used.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 POINTS: tuple[str, ...] = (
     "os.open", "os.write", "os.pwrite", "os.ftruncate", "os.truncate", "os.fsync",
@@ -62,6 +64,12 @@ _TRANSPARENT = {"os", "io", "_pyio", "shutil", "pathlib", "pathlib._local", "pat
 _os_open, _os_write = os.open, os.write
 
 
+def _random(seed: int) -> Any:
+    import random
+
+    return random.Random(seed)
+
+
 class Seams:
     """The counting state of one process: hits per point, the plan's clauses, the fd map."""
 
@@ -70,14 +78,14 @@ class Seams:
         self.clauses = clauses
         for clause in clauses:
             clause["fired"] = 0
-            clause["rng"] = random.Random(clause.get("seed", 0)) \
+            clause["rng"] = _random(clause.get("seed", 0)) \
                 if clause.get("probability") is not None else None
         self.roots = roots
         self.hits: dict[str, int] = {}
         self.total = 0
         self.fds: dict[int, str] = {}
         self.log_ops = log_ops
-        self.lock = threading.RLock()
+        self.lock = _thread.RLock()
         self.journal_fd = None if journal is None else \
             _os_open(journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
 
@@ -99,6 +107,8 @@ class Seams:
     def write_line(self, data: dict[str, Any]) -> None:
         """Append one JSON line to the journal with the unwrapped calls."""
         if self.journal_fd is not None:
+            import json
+
             _os_write(self.journal_fd, (json.dumps(data) + "\n").encode())
 
     def hit(self, point: str, path: str | None, **op: Any) -> None:
@@ -118,6 +128,8 @@ class Seams:
         if clause is None:
             return
         if clause["kind"] == "sigint":
+            import signal
+
             signal.raise_signal(signal.SIGINT)
             return
         code = ERRNOS[clause["kind"]]
@@ -231,7 +243,13 @@ def roots_from(text: str) -> list[str]:
 
 def from_environment(environ: dict[str, str] | os._Environ[str]) -> Seams:
     """The seams the parent asked for in the ``FAULT_SEAMS_*`` variables (which it validated)."""
-    clauses = json.loads(environ.get(ENV_PLAN) or "[]")
+    text = environ.get(ENV_PLAN) or "[]"
+    if text == "[]":
+        clauses = []
+    else:
+        import json
+
+        clauses = json.loads(text)
     seams = Seams(clauses, roots_from(environ.get(ENV_ONLY_UNDER, "")),
                   environ.get(ENV_JOURNAL) or None, environ.get(ENV_LOG_OPS) == "1")
     seams.write_line({"event": "loaded", "pid": os.getpid(),

@@ -13,8 +13,11 @@ from __future__ import annotations
 import builtins
 import io
 import os
-from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up cost (see fs_seams)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 _real_open = builtins.open
 _core: Any = None  # the fs_seams module, given by bind()

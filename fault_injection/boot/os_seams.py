@@ -10,8 +10,11 @@ each call. Standard library only: the bootstrap loads it inside other people's p
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up cost (see fs_seams)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 _core: Any = None  # the fs_seams module, given by bind()
 _real: dict[str, Callable[..., Any]] = {}
