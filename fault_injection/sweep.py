@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -161,6 +162,10 @@ def run_cli(args: argparse.Namespace, command: list[str] | None = None) -> int:
     """Run the sweep, print the table and failures, write the JSON report; 0 when all passed."""
     if command is not None and not command:
         raise SweepUsageError("ERR_COMMAND_MISSING", "nothing after `--`")
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        # Started in the background, SIGINT is ignored and every child would inherit that, so
+        # a `sigint` fault would do nothing; children of a handled SIGINT start with the default.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.workdir is not None:
         args.workdir.mkdir(parents=True, exist_ok=True)
         rep = _run(args, command, Path(tempfile.mkdtemp(prefix="sweep-", dir=args.workdir)))
