@@ -8,7 +8,8 @@ starts Python from a virtual environment, as long as Python reads ``PYTHONPATH``
 ``site``: :func:`check_command` refuses ``-I``, ``-E`` and ``-S`` (on the command line or in the
 shebang of a script it names) with a usage error that says why.
 
-``python -m fault_injection run [--only-under DIR] [--log-ops] -- COMMAND...`` runs one command
+``python -m fault_injection run [--only-under DIR] [--journal FILE [--log-ops]] -- COMMAND...``
+runs one command
 with the plan in ``RECORDER_FAULTS`` (recorder points go to the recorder's seams, ``os.*`` points
 to the bootstrap): it is what the sweep's reproducer commands call.
 """
@@ -137,17 +138,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``python -m fault_injection run``."""
     parser.add_argument("--only-under", action="append", default=[], metavar="DIR",
                         help="count only calls on paths under DIR (repeatable; default: all)")
+    parser.add_argument("--journal", type=Path, default=None, metavar="FILE",
+                        help="append the bootstrap's JSON lines (loaded, fired, counts) to FILE")
     parser.add_argument("--log-ops", action="store_true",
-                        help="journal every counted call (needs FAULT_INJECTION_JOURNAL)")
+                        help="journal every counted call too (with --journal)")
 
 
 def run_cli(args: argparse.Namespace, command: Sequence[str]) -> int:
     """Replace this process with ``command`` under the plan in ``RECORDER_FAULTS``."""
     check_command(command)
     plan = parse_plan(os.environ.get(ENV_VAR, ""))
-    journal = os.environ.get("FAULT_INJECTION_JOURNAL")
-    env = seams_env(os.environ, plan, args.only_under, Path(journal) if journal else None,
-                    args.log_ops)
+    env = seams_env(os.environ, plan, args.only_under, args.journal, args.log_ops)
     # exec, not a child: the exit status, signals and stdio are the command's own.
     os.execvpe(command[0], list(command), env)
     return 0  # not reached

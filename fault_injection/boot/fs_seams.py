@@ -196,11 +196,17 @@ def fd_path(fd: Any) -> str | None:
     return _seams.fds.get(fd) if isinstance(fd, int) else None
 
 
-def from_recorder() -> bool:
-    """True when the call comes from the recorder's own code (its seams count it)."""
+def caller() -> Any:
+    """The frame that made the call: the first one outside the wrappers and os/io/shutil/..."""
     frame: Any = sys._getframe(1)
     while frame is not None and frame.f_globals.get("__name__") in _TRANSPARENT:
         frame = frame.f_back
+    return frame
+
+
+def from_recorder(frame: Any = None) -> bool:
+    """True when the call comes from the recorder's own code (its seams count it)."""
+    frame = caller() if frame is None else frame
     name = "" if frame is None else str(frame.f_globals.get("__name__", ""))
     return name == "recorder" or name.startswith("recorder.")
 
@@ -208,8 +214,15 @@ def from_recorder() -> bool:
 def count(point: str, path: str | None, **op: Any) -> None:
     """Count a call at ``point`` on ``path`` when it is counted (may raise the planned fault)."""
     seams = _seams
-    if seams is not None and seams.counted(path) and not from_recorder():
-        seams.hit(point, path, **op)
+    if seams is None or not seams.counted(path):
+        return
+    frame = caller()
+    if from_recorder(frame):
+        return
+    if seams.log_ops and frame is not None:
+        # The program's source line that issued the call (what a crash-state report names).
+        op["line"] = f"{frame.f_code.co_filename}:{frame.f_lineno}"
+    seams.hit(point, path, **op)
 
 
 def install(seams: Seams, parts: list[Any]) -> None:
