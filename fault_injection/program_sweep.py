@@ -125,7 +125,14 @@ class Settings:
 
 
 class ProgramSubject:
-    """A program as a sweep subject; creating it does and checks the two clean runs."""
+    """A program as a sweep subject; creating it does and checks the two clean runs.
+
+    The points, the kinds at each point, how one run is executed and how it is reproduced are
+    overridable: :mod:`fault_injection.syscall_sweep` fails system calls with strace instead.
+    """
+
+    points: tuple[str, ...] = OS_POINTS
+    kinds_at: dict[str, tuple[str, ...]] = OS_KINDS
 
     def __init__(self, settings: Settings, workdir: Path) -> None:
         self.name = PROGRAM
@@ -136,7 +143,7 @@ class ProgramSubject:
                                   f"the fixture {settings.fixture} is not a directory")
         if settings.fixture is not None:
             check_paths(settings.oracle, settings.fixture)
-        check_command(settings.command, settings.fixture)
+        self.check_command()
         first, journal = self._clean("clean-1")
         second, journal2 = self._clean("clean-2")
         self._check_clean(first)
@@ -153,14 +160,21 @@ class ProgramSubject:
             shutil.copytree(self.settings.fixture, directory, symlinks=True)
         return directory
 
-    def _run(self, plan: FaultPlan, directory: Path, log_ops: bool) -> tuple[Process, Journal]:
+    def check_command(self) -> None:
+        """Refuse a command the bootstrap cannot enter (a usage error)."""
+        check_command(self.settings.command, self.settings.fixture)
+
+    def execute(self, case: ProgramCase | None, directory: Path,
+                log_ops: bool) -> tuple[Process, Journal]:
+        """Run the command in a fresh copy (``directory``) with ``case``'s fault, or clean."""
         journal = directory.parent / f"{directory.name}.journal.jsonl"
+        plan = FaultPlan() if case is None else case.plan
         env = seams_env(program_env(), plan, self.settings.only_under, journal, log_ops)
         done = run_process(self.settings.command, self._fresh(directory), env)
         return done, read_journal(journal)
 
     def _clean(self, name: str) -> tuple[Process, Journal]:
-        done, journal = self._run(FaultPlan(), self.workdir / name, log_ops=True)
+        done, journal = self.execute(None, self.workdir / name, log_ops=True)
         if not journal.loaded:
             raise SweepUsageError(
                 "ERR_BOOTSTRAP_NOT_LOADED",
@@ -204,11 +218,11 @@ class ProgramSubject:
         """Every faulted run: point x hit x kind x transient/persistent."""
         settings = self.settings
         cases: list[ProgramCase] = []
-        for point in OS_POINTS:
+        for point in self.points:
             if settings.points is not None and point not in settings.points:
                 continue
             for nth in hits_to_try(point, self.counts.get(point, 0), settings.max_hits):
-                for kind in OS_KINDS[point]:
+                for kind in self.kinds_at[point]:
                     if settings.kinds is None or kind in settings.kinds:
                         cases.extend(ProgramCase(self.name, kind, point, nth, persistent)
                                      for persistent in settings.modes)
@@ -217,7 +231,7 @@ class ProgramSubject:
     def run(self, case: ProgramCase, casedir: Path) -> tuple[Verdict, ProgramResult]:
         """Run ``case`` in a fresh copy of the fixture and check it."""
         casedir.mkdir(parents=True)
-        done, journal = self._run(case.plan, casedir / "work", log_ops=False)
+        done, journal = self.execute(case, casedir / "work", log_ops=False)
         result = ProgramResult(done.returncode, done.stdout, done.stderr, casedir / "work",
                                done.elapsed, done.timed_out, journal.fired or [])
         return check_run(self.settings.oracle, self.ref, result, case.kind), result

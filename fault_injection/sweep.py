@@ -37,12 +37,14 @@ from fault_injection.recorder_sweep import (  # re-exported: the sweep's API bef
     subjects,
 )
 from fault_injection.runs import Execution, execute, hits_to_try
+from fault_injection.syscall_sweep import SYSCALL_KINDS, SyscallSubject
 from recorder import seams
 
 __all__ = ["Options", "add_arguments", "assign_policies", "build_cases", "hits_to_try",
            "kinds_for", "options_from", "reproduce", "run_cli", "sweep"]
 _RECORDER_ONLY = ("scenario", "policies")
-_PROGRAM_ONLY = ("fixture", "oracle", "only_under", *(key.replace("-", "_") for key in KEYS))
+_PROGRAM_ONLY = ("fixture", "oracle", "only_under", "syscalls",
+                 *(key.replace("-", "_") for key in KEYS))
 
 
 def sweep(opts: Options, root: Path) -> report.SweepReport:
@@ -52,10 +54,12 @@ def sweep(opts: Options, root: Path) -> report.SweepReport:
     return execute(subjects(opts, root), how, root, started)
 
 
-def sweep_program(settings: Settings, how: Execution, root: Path) -> report.SweepReport:
+def sweep_program(settings: Settings, how: Execution, root: Path,
+                  syscalls: bool = False) -> report.SweepReport:
     """The sweep of any program in ``root``; the report (usage errors before any faulted run)."""
     started = time.monotonic()
-    return execute([ProgramSubject(settings, root / "program")], how, root, started)
+    kind = SyscallSubject if syscalls else ProgramSubject
+    return execute([kind(settings, root / "program")], how, root, started)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,8 +67,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenario", action="append", choices=sorted(_scenarios()),
                         help="recorder sweep: only this scenario (repeatable; default all)")
     parser.add_argument("--kind", action="append", choices=KINDS, help="only this fault kind")
-    parser.add_argument("--point", action="append", choices=seams.ALL_POINTS + OS_POINTS,
-                        help="only this fault point")
+    points = dict.fromkeys(seams.ALL_POINTS + OS_POINTS + tuple(SYSCALL_KINDS))
+    parser.add_argument("--point", action="append", choices=list(points),
+                        help="only this fault point (a system call's name with --syscalls)")
     parser.add_argument("--policies", choices=("all", "default", "rotate"), default=None,
                         help="recorder sweep: policy combinations (default rotate)")
     parser.add_argument("--mode", choices=("both", "transient", "persistent"), default="both")
@@ -82,6 +87,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     program.add_argument("--fixture", type=Path, help="the command's working directory, copied "
                          "fresh for every run (default: an empty directory)")
     program.add_argument("--oracle", type=Path, help="the oracle file (TOML)")
+    program.add_argument("--syscalls", action="store_true", default=None,
+                         help="fail system calls with strace instead of the bootstrap's seams "
+                              "(any program, one process)")
     program.add_argument("--only-under", action="append", metavar="DIR",
                          help="count only calls under DIR, relative to the fixture (default .)")
     program.add_argument("--exit-in", help="accepted exit statuses, e.g. 0,1")
@@ -141,7 +149,7 @@ def settings_from(args: argparse.Namespace, command: list[str]) -> Settings:
         raise HarnessUsageError("--jobs and --max-hits must be at least 1")
     oracle = merged(load(args.oracle), _flag_oracle(args))
     modes = {"both": (False, True), "transient": (False,), "persistent": (True,)}[args.mode]
-    points = None if not args.point else tuple(p for p in args.point if p in OS_POINTS)
+    points = None if not args.point else tuple(args.point)
     return Settings(tuple(command), args.fixture, oracle, tuple(args.only_under or (".",)),
                     None if not args.kind else tuple(args.kind), points, modes, args.max_hits)
 
@@ -155,7 +163,7 @@ def _run(args: argparse.Namespace, command: list[str] | None, root: Path) -> rep
         return sweep(options_from(args), root)
     settings = settings_from(args, command)
     how = Execution(args.sample, args.seed, args.jobs, args.workdir is not None, args.progress)
-    return sweep_program(settings, how, root)
+    return sweep_program(settings, how, root, bool(args.syscalls))
 
 
 def run_cli(args: argparse.Namespace, command: list[str] | None = None) -> int:
