@@ -103,7 +103,9 @@ def _shebang_args(program: str) -> list[str] | None:
         return None
     parts = first[2:].decode("utf-8", "replace").split()
     if parts and Path(parts[0]).name == "env":
-        parts = [p for p in parts[1:] if not p.startswith("-") or p.startswith("-I")]
+        parts = parts[1:]
+        while parts and (parts[0].startswith("-") or "=" in parts[0]):
+            parts.pop(0)  # env's own options (-S, -i) and NAME=VALUE settings
     if not parts or not _PYTHON_NAME.match(Path(parts[0]).name):
         return None
     return parts
