@@ -8,6 +8,7 @@ Subcommands::
                                    os.* points through the bootstrap; see fault_injection.bootenv)
     sweep [options]                the recorder's fault sweep (see fault_injection.sweep)
     sweep [options] -- COMMAND     the fault sweep of any Python program
+    merge REPORT...                combine the --json reports of `sweep --shard K/N`
     plan  TEXT                     parse a plan and print its canonical form
     points                         every fault point a plan can name
     mechanisms                     which real-fault mechanisms can run here, and why not
@@ -21,7 +22,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from fault_injection import bootenv, console
+from fault_injection import bootenv, console, merge
 from fault_injection.errors import FaultInjectionError, HarnessUsageError
 from fault_injection.exec import run as exec_run
 from fault_injection.mechanisms import MECHANISMS, availability
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
     sweep.add_arguments(commands.add_parser("sweep", help="run the fault sweep"))
+    merge.add_arguments(commands.add_parser("merge", help="combine the reports of shards"))
     bootenv.add_arguments(commands.add_parser("run", help="run any command with a fault plan"))
     plan = commands.add_parser("plan", help="parse a plan, print its canonical form")
     plan.add_argument("text")
@@ -60,6 +62,8 @@ def _dispatch(args: argparse.Namespace, command: list[str] | None) -> int:
         return 0
     if args.subcommand == "run":
         return bootenv.run_cli(args, command or [])
+    if args.subcommand == "merge":
+        return merge.run_cli(args)
     if args.subcommand == "plan":
         console.out(str(parse_plan(args.text)))
         return 0

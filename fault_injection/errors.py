@@ -81,6 +81,12 @@ SWEEP_USAGE_CODES: dict[str, str] = {
                             "nothing",
     "ERR_OPTION_CONFLICT": "recorder-sweep options (--scenario, --policies, --point, ...) and a "
                            "command after `--` do not mix",
+    "ERR_INVALID_SHARD": "--shard K/N needs whole numbers with 1 <= K <= N",
+    "ERR_REPORT_INVALID": "give the --json reports that `sweep --shard K/N` wrote",
+    "ERR_SHARD_MISSING": "merge every shard 1..N of the sweep (rerun the missing ones)",
+    "ERR_SHARD_DUPLICATED": "give each shard's report once",
+    "ERR_SHARD_FOREIGN": "merge only shards of one sweep: the same command, options and N on the "
+                         "same program and fixture",
 }
 
 

@@ -7,7 +7,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from fault_injection.invariants import Verdict
 
@@ -57,6 +57,10 @@ class SweepReport:
     failures: list[Failure] = field(default_factory=list)
     notes: Counter[str] = field(default_factory=Counter)
     run_time: float = 0.0
+    runs: list[str] = field(default_factory=list)  # the names of the runs of this report
+    fingerprint: str = ""  # of the whole sweep's run list (before sharding)
+    runs_in_sweep: int = 0
+    shard: tuple[int, int] | None = None
 
     @property
     def explored(self) -> int:
@@ -111,7 +115,29 @@ class SweepReport:
             "table": [{"scenario": s, "fault": k, **dict(c)}
                       for (s, k), c in sorted(self.cells.items())],
             "failures": [f.__dict__ for f in self.failures],
+            "shard": None if self.shard is None else {
+                "index": self.shard[0], "count": self.shard[1]},
+            "fingerprint": self.fingerprint,
+            "runs_in_sweep": self.runs_in_sweep,
+            "runs": self.runs,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SweepReport:
+        """A report back from :meth:`to_json` (raises KeyError/TypeError/ValueError if not one)."""
+        rep = cls(planned=int(data["planned"]), wall_time=float(data["wall_time_s"]),
+                  counts=dict(data["fault_points"]), outcomes=Counter(data["outcomes"]),
+                  notes=Counter(data["notes"]), runs=[str(r) for r in data["runs"]],
+                  fingerprint=str(data["fingerprint"]),
+                  runs_in_sweep=int(data["runs_in_sweep"]))
+        for row in data["table"]:
+            rep.cells[(str(row["scenario"]), str(row["fault"]))] = Counter(
+                {k: int(v) for k, v in row.items() if k not in ("scenario", "fault")})
+        rep.failures = [Failure(**failure) for failure in data["failures"]]
+        shard = data.get("shard")
+        if shard is not None:
+            rep.shard = (int(shard["index"]), int(shard["count"]))
+        return rep
 
     def write_json(self, path: Path) -> None:
         """Write :meth:`to_json` to ``path``."""

@@ -10,6 +10,7 @@ them with ``sample``), ``jobs`` independent subprocesses at a time, and collects
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import shutil
@@ -97,6 +98,19 @@ class Execution:
     jobs: int = os.cpu_count() or 2
     keep: bool = False
     progress: int = 0  # a progress line on stderr every N runs (0: never)
+    shard: tuple[int, int] | None = None  # (K, N): run the Kth of N balanced parts
+
+
+def fingerprint(names: Sequence[str]) -> str:
+    """A fingerprint of a sweep's full run list: shards of one sweep share it."""
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
+
+
+def shard_of(work: Sequence[Any], shard: tuple[int, int]) -> list[Any]:
+    """The Kth of N parts of ``work``: every Nth run from the Kth, so each part is a mix of
+    every point and kind (balanced), and the N parts together are ``work`` exactly."""
+    index, count = shard
+    return [item for i, item in enumerate(work) if i % count == index - 1]
 
 
 def execute(subjects: Sequence[Subject], how: Execution, root: Path,
@@ -111,6 +125,12 @@ def execute(subjects: Sequence[Subject], how: Execution, root: Path,
                  for i, case in enumerate(subject.cases())]
     if how.sample is not None and how.sample < len(work):
         work = random.Random(how.seed).sample(work, how.sample)
+    rep.fingerprint = fingerprint([case.name for _, case, _ in work])
+    rep.runs_in_sweep = len(work)
+    if how.shard is not None:
+        rep.shard = how.shard
+        work = shard_of(work, how.shard)
+    rep.runs = sorted(case.name for _, case, _ in work)
     rep.planned = len(work)
     with ThreadPoolExecutor(max_workers=how.jobs) as pool:
         futures = {pool.submit(subject.run, case, casedir): (subject, case, casedir)

