@@ -18,6 +18,7 @@ from pathlib import Path
 
 from fault_injection import console
 from fault_injection.errors import SweepUsageError
+from fault_injection.junit import write_junit
 from fault_injection.report import SweepReport
 
 
@@ -78,6 +79,7 @@ def merge(paths: list[Path]) -> SweepReport:
         merged.notes.update(rep.notes)
         merged.failures.extend(rep.failures)
         merged.runs.extend(rep.runs)
+        merged.records.extend(rep.records)
     merged.runs.sort()
     return merged
 
@@ -86,6 +88,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``python -m fault_injection merge``."""
     parser.add_argument("reports", nargs="*", type=Path, help="the shards' --json reports")
     parser.add_argument("--json", type=Path, default=None, help="write the merged report here")
+    parser.add_argument("--junit-xml", type=Path, default=None, metavar="FILE",
+                        help="also write the merged report as JUnit XML")
 
 
 def run_cli(args: argparse.Namespace) -> int:
@@ -96,4 +100,7 @@ def run_cli(args: argparse.Namespace) -> int:
     if args.json is not None:
         merged.write_json(args.json)
         console.out(f"JSON report: {args.json}")
+    if args.junit_xml is not None:
+        write_junit(merged, args.junit_xml)
+        console.out(f"JUnit XML: {args.junit_xml}")
     return 0 if merged.failed == 0 else 1

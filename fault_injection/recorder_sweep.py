@@ -116,7 +116,7 @@ class Options:
     seed: int = 0
     jobs: int = os.cpu_count() or 2
     keep: bool = False
-    progress: int = 0  # print a progress line to stderr every N runs (0: never)
+    progress: int | None = None  # None: automatic; 0: none; N: a line on stderr every N runs
 
 
 def build_cases(name: str, script: Path, counts: dict[str, int], opts: Options) -> list[Case]:

@@ -44,6 +44,17 @@ class Failure:
     stderr_tail: str
 
 
+@dataclass(frozen=True)
+class Record:
+    """One run, passed or not (what a JUnit test case is made of)."""
+
+    name: str
+    scenario: str
+    kind: str
+    time: float
+    ok: bool
+
+
 @dataclass
 class SweepReport:
     """Everything the sweep found."""
@@ -58,6 +69,7 @@ class SweepReport:
     notes: Counter[str] = field(default_factory=Counter)
     run_time: float = 0.0
     runs: list[str] = field(default_factory=list)  # the names of the runs of this report
+    records: list[Record] = field(default_factory=list)  # every run, in the order they ended
     fingerprint: str = ""  # of the whole sweep's run list (before sharding)
     runs_in_sweep: int = 0
     shard: tuple[int, int] | None = None
@@ -80,6 +92,8 @@ class SweepReport:
         self.outcomes[verdict.outcome] += 1
         self.notes.update(verdict.notes)
         self.run_time += result.elapsed
+        self.records.append(Record(case.name, case.scenario, case.kind, round(result.elapsed, 3),
+                                   verdict.ok))
         if not verdict.ok:
             tail = "\n".join(result.stderr_text.splitlines()[-6:])
             self.failures.append(Failure(case.name, verdict.violations, reproduce,
@@ -120,6 +134,7 @@ class SweepReport:
             "fingerprint": self.fingerprint,
             "runs_in_sweep": self.runs_in_sweep,
             "runs": self.runs,
+            "records": [record.__dict__ for record in self.records],
         }
 
     @classmethod
@@ -134,6 +149,7 @@ class SweepReport:
             rep.cells[(str(row["scenario"]), str(row["fault"]))] = Counter(
                 {k: int(v) for k, v in row.items() if k not in ("scenario", "fault")})
         rep.failures = [Failure(**failure) for failure in data["failures"]]
+        rep.records = [Record(**record) for record in data.get("records", [])]
         shard = data.get("shard")
         if shard is not None:
             rep.shard = (int(shard["index"]), int(shard["count"]))

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from fault_injection import console, report
 from fault_injection.invariants import Verdict
+from fault_injection.progress import Progress
 from recorder import seams
 
 RUN_TIMEOUT = 60.0
@@ -97,7 +98,7 @@ class Execution:
     seed: int = 0
     jobs: int = os.cpu_count() or 2
     keep: bool = False
-    progress: int = 0  # a progress line on stderr every N runs (0: never)
+    progress: int | None = None  # None: automatic; 0: none; N: a plain line every N runs
     shard: tuple[int, int] | None = None  # (K, N): run the Kth of N balanced parts
 
 
@@ -132,6 +133,8 @@ def execute(subjects: Sequence[Subject], how: Execution, root: Path,
         work = shard_of(work, how.shard)
     rep.runs = sorted(case.name for _, case, _ in work)
     rep.planned = len(work)
+    live = how.progress is None and console.is_terminal()
+    shown = None if how.progress == 0 else Progress(rep.planned, live, how.progress or 0)
     with ThreadPoolExecutor(max_workers=how.jobs) as pool:
         futures = {pool.submit(subject.run, case, casedir): (subject, case, casedir)
                    for subject, case, casedir in work}
@@ -139,10 +142,11 @@ def execute(subjects: Sequence[Subject], how: Execution, root: Path,
             subject, case, casedir = futures[future]
             verdict, result = future.result()
             rep.add(case, verdict, result, subject.reproduce(case))
-            if how.progress and rep.explored % how.progress == 0:
-                console.err(f"sweep: {rep.explored}/{rep.planned} runs, {rep.failed} failed, "
-                            f"{time.monotonic() - started:.0f}s")
+            if shown is not None:
+                shown.update(rep.explored, rep.failed)
             if verdict.ok and not how.keep:
                 shutil.rmtree(casedir, ignore_errors=True)
+    if shown is not None:
+        shown.finish()
     rep.wall_time = time.monotonic() - started
     return rep

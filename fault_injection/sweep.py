@@ -25,6 +25,7 @@ from pathlib import Path
 
 from fault_injection import console, report
 from fault_injection.errors import HarnessUsageError, SweepUsageError
+from fault_injection.junit import write_junit
 from fault_injection.oracle import KEYS, STDOUT_MODES, Oracle, from_mapping, load, merged
 from fault_injection.plan import KINDS, OS_POINTS
 from fault_injection.program_sweep import ProgramSubject, Settings
@@ -79,10 +80,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--shard", default=None, metavar="K/N",
                         help="run the Kth of N balanced parts (merge the reports with `merge`)")
-    parser.add_argument("--progress", type=int, default=0, metavar="N",
-                        help="print a progress line to stderr every N runs")
+    parser.add_argument("--progress", type=int, default=None, metavar="N",
+                        help="progress on stderr: a line every N runs (0: none; default: a live "
+                             "line on a terminal, else a line every tenth of the sweep)")
     parser.add_argument("--json", type=Path, default=Path("fault-sweep.json"),
                         help="where to write the JSON report (default fault-sweep.json)")
+    parser.add_argument("--junit-xml", type=Path, default=None, metavar="FILE",
+                        help="also write the report as JUnit XML (one test case per run)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="keep run directories here (default: a temporary directory)")
     program = parser.add_argument_group("any program (sweep [options] -- COMMAND...)")
@@ -197,4 +201,7 @@ def run_cli(args: argparse.Namespace, command: list[str] | None = None) -> int:
         console.out(line)
     rep.write_json(args.json)
     console.out(f"JSON report: {args.json}")
+    if args.junit_xml is not None:
+        write_junit(rep, args.junit_xml)
+        console.out(f"JUnit XML: {args.junit_xml}")
     return 0 if rep.failed == 0 else 1

@@ -58,7 +58,7 @@ def test_the_shards_together_are_the_sweep_exactly(reports: dict[str, Path]) -> 
 def test_merge_gives_the_whole_sweeps_findings(reports: dict[str, Path], tmp_path: Path) -> None:
     merged = tmp_path / "merged.json"
     done = harness("merge", str(reports["3"]), str(reports["1"]), str(reports["2"]), "--json",
-                   str(merged))
+                   str(merged), "--junit-xml", str(tmp_path / "merged.xml"))
     assert done.returncode == 1  # the in-place writer tears its file
     data, whole = json.loads(merged.read_text()), json.loads(reports["whole"].read_text())
     assert data["runs"] == sorted(whole["runs"])
@@ -67,6 +67,9 @@ def test_merge_gives_the_whole_sweeps_findings(reports: dict[str, Path], tmp_pat
         f["case"] for f in whole["failures"])
     assert data["table"] == whole["table"]
     assert "FAILED program:enospc@os.write#1+" in done.stdout
+    junit = (tmp_path / "merged.xml").read_text()
+    assert junit.count("<testcase ") == whole["explored"]
+    assert junit.count("<failure ") == whole["failed"]
 
 
 BAD_MERGES = [  # which reports, the error's code
