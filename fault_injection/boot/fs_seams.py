@@ -82,6 +82,7 @@ class Seams:
                 if clause.get("probability") is not None else None
         self.roots = roots
         self.hits: dict[str, int] = {}
+        self.fired: list[dict[str, Any]] = []
         self.total = 0
         self.fds: dict[int, str] = {}
         self.log_ops = log_ops
@@ -122,9 +123,11 @@ class Seams:
                                     for k, v in op.items()}})
             clause = self._decide(point)
             if clause is not None:
-                self.write_line({"event": "fired", "spec": clause["text"], "point": point,
-                                 "hit": self.hits[point], "path": self.relative(path),
-                                 "seen": dict(self.hits)})
+                fired = {"event": "fired", "spec": clause["text"], "point": point,
+                         "hit": self.hits[point], "path": self.relative(path),
+                         "seen": dict(self.hits)}
+                self.fired.append(fired)  # for an in-process reader (the pytest plugin)
+                self.write_line(fired)
         if clause is None:
             return
         if clause["kind"] == "sigint":
