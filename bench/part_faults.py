@@ -118,6 +118,11 @@ def run(ctx: Context) -> PartResult:
         out.append(program_sweep_report.rates(ctx))
     except Unavailable as exc:
         out.append(f"unavailable: {exc}\n")
+    out.append("\n### The same sweep through pytest -n 2\n\n")
+    try:
+        out.append(program_sweep_report.pytest_rates(ctx))
+    except Unavailable as exc:
+        out.append(f"unavailable: {exc}\n")
     out.append("\n### The bootstrap's overhead on a clean run\n\n")
     boot_verdicts: list[str] = []
     try:

@@ -73,6 +73,49 @@ def rates(ctx: Context) -> str:
                          "fault points/s"), rows, right=(1, 2, 3, 4)) + note
 
 
+PYTEST_FILE = """
+import sys
+from fault_injection.pytest_sweep import fault_sweep
+
+@fault_sweep([sys.executable, "save_settings.py", "theme=dark"], fixture={fixture!r},
+             oracle={oracle!r})
+def test_sweep(fault_run):
+    fault_run.check()
+"""
+
+
+def pytest_rates(ctx: Context) -> str:
+    """The same sweep as one pytest item per run under ``pytest -n 2``, against ``--jobs 2``."""
+    python = Path(sys.executable)  # the bench's own environment has pytest and pytest-xdist
+    work = ctx.scratch("pytest-sweep")
+    (work / "test_fixture_sweep.py").write_text(PYTEST_FILE.format(
+        fixture=str(FIXTURE), oracle=str(FIXTURE / "fault-oracle.toml")), encoding="utf-8")
+    report = work / "cli.json"
+    cli = Command("CLI sweep, --jobs 2", (
+        str(python), "-m", "fault_injection", "sweep", "--fixture", str(FIXTURE), "--oracle",
+        str(FIXTURE / "fault-oracle.toml"), "--jobs", "2", "--progress", "0", "--json",
+        str(report), "--", str(python), *PROGRAM), env=envs.repo_env(), cwd=work)
+    through_pytest = Command("pytest -n 2 (fault_sweep)", (
+        str(python), "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider",
+        "test_fixture_sweep.py"), env=envs.repo_env(), cwd=work)
+    reps = ctx.reps(full=3, quick=1)
+    ctx.progress(f"pytest -n 2 against --jobs 2: {reps} reps")
+    outcomes = alternate([cli, through_pytest], reps, ctx.scratch("out"), None, ctx.progress)
+    runs = json.loads(report.read_text(encoding="utf-8"))["explored"] if report.exists() else 0
+    rows = []
+    for cmd in (cli, through_pytest):
+        found = outcomes[cmd.label]
+        if found.error is not None or not found.runs:
+            rows.append([cmd.label, f"unavailable: {found.error}", "-"])
+            continue
+        wall = summarize(found.walls)
+        rows.append([cmd.label, table.timing(wall), table.per_second(runs / wall.median, "runs")])
+    return (table.render(("how", "wall, median (min-max)", "runs/s"), rows, right=(1, 2))
+            + f"\n{runs} runs (the careful fixture program, every point), {reps} alternating "
+              "repetitions; both include the two clean runs (pytest: in each worker's "
+              "collection).\n")
+
+
 def _overhead_commands(ctx: Context, python: Path) -> list[Command]:
     from fault_injection.bootenv import seams_env
     from fault_injection.plan import FaultPlan

@@ -9,6 +9,7 @@ import importlib.util
 import subprocess
 import sys
 import textwrap
+import xml.etree.ElementTree as ET
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -81,17 +82,18 @@ def run_pytest(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           check=False)
 
 
-def outcomes(stdout: str) -> dict[str, str]:
+def outcomes(junit: Path) -> dict[str, str]:
+    """Each test's outcome, from pytest's own ``--junitxml`` report."""
     found = {}
-    for line in stdout.splitlines():
-        if "::" in line and (" PASSED" in line or " FAILED" in line or " ERROR" in line):
-            name, _, rest = line.partition(" ")
-            found[name.split("::", 1)[1]] = rest.split()[0]
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        kinds = {child.tag for child in case}
+        found[case.get("name", "")] = "FAILED" if "failure" in kinds else (
+            "ERROR" if "error" in kinds else "PASSED")
     return found
 
 
-def check(done: subprocess.CompletedProcess[str]) -> None:
-    results = outcomes(done.stdout)
+def check(done: subprocess.CompletedProcess[str], junit: Path) -> None:
+    results = outcomes(junit)
     inplace = {k: v for k, v in results.items() if k.startswith("test_inplace[")}
     careful = {k: v for k, v in results.items() if k.startswith("test_careful[")}
     assert inplace["test_inplace[program:enospc@os.write#1+]"] == "FAILED", done.stdout
@@ -107,11 +109,13 @@ def check(done: subprocess.CompletedProcess[str]) -> None:
 
 
 def test_outsiders_sweep_in_their_own_test_suite(tmp_path: Path) -> None:
-    done = run_pytest(tmp_path, f"--junitxml={tmp_path / 'junit.xml'}")
-    check(done)
-    assert (tmp_path / "junit.xml").read_text().count("<testcase ") == len(outcomes(done.stdout))
+    junit = tmp_path / "junit.xml"
+    check(run_pytest(tmp_path, f"--junitxml={junit}"), junit)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("xdist") is None, reason="pytest-xdist not installed")
 def test_the_same_with_two_workers(tmp_path: Path) -> None:
-    check(run_pytest(tmp_path, "-n", "2"))
+    junit = tmp_path / "junit.xml"
+    done = run_pytest(tmp_path, "-n", "2", f"--junitxml={junit}")
+    assert "2 workers" in done.stdout
+    check(done, junit)
