@@ -62,7 +62,8 @@ class HarnessUsageError(FaultInjectionError):
 #: The sweep's usage errors beyond the plan's: each code with its remedy (stable: added, never
 #: renamed or removed; ``tests/fault_injection/test_program_sweep.py`` pins the list).
 SWEEP_USAGE_CODES: dict[str, str] = {
-    "ERR_COMMAND_MISSING": "put the command after `--`: sweep [options] -- python prog.py ...",
+    "ERR_COMMAND_MISSING": "put the command after `--`, e.g. `sweep [options] -- python prog.py` "
+                           "or `run -- python prog.py`",
     "ERR_COMMAND_NOT_FOUND": "give a program that exists on PATH, or its path",
     "ERR_FIXTURE_MISSING": "--fixture must name an existing directory (the command's working "
                            "directory, copied fresh for every run)",
