@@ -1,5 +1,8 @@
 """Part 3: the fault sweep's throughput, and what the fault seams cost when no plan is set.
 
+The generic sweep (any program, and the recorder through the same engine) and the bootstrap's
+overhead are measured by :mod:`bench.program_sweep_report`.
+
 The seams comparison runs our recorder three ways on the same workload, alternating: as shipped
 (seams present, no plan), with ``seams.hit`` replaced by a no-op (seams bypassed), and with a
 never-failing hook installed (what an armed plan costs). The first two should be
@@ -8,7 +11,7 @@ indistinguishable: the verdict says whether the paired ratios' range includes 1.
 
 from __future__ import annotations
 
-from bench import envs, sweep_report, table
+from bench import envs, program_sweep_report, sweep_report, table
 from bench.context import Context, PartResult
 from bench.errors import Unavailable
 from bench.runner import Command, Outcome, alternate
@@ -110,7 +113,25 @@ def run(ctx: Context) -> PartResult:
         out.append(sweep_report.measure(ctx))
     except Unavailable as exc:
         out.append(f"unavailable: {exc}\n")
+    out.append("\n### The generic sweep: one core and all cores\n\n")
+    try:
+        out.append(program_sweep_report.rates(ctx))
+    except Unavailable as exc:
+        out.append(f"unavailable: {exc}\n")
+    out.append("\n### The same sweep through pytest -n 2\n\n")
+    try:
+        out.append(program_sweep_report.pytest_rates(ctx))
+    except Unavailable as exc:
+        out.append(f"unavailable: {exc}\n")
+    out.append("\n### The bootstrap's overhead on a clean run\n\n")
+    boot_verdicts: list[str] = []
+    try:
+        boot_text, boot_verdict = program_sweep_report.overhead(ctx)
+        out.append(boot_text)
+        boot_verdicts.append(boot_verdict)
+    except Unavailable as exc:
+        out.append(f"unavailable: {exc}\n")
     out.append("\n### Cost of the fault seams when no plan is set\n\n")
     text, verdicts = _seams_table(ctx)
     out.append(text)
-    return PartResult("".join(out), verdicts)
+    return PartResult("".join(out), verdicts + boot_verdicts)

@@ -18,8 +18,12 @@ Grammar (whitespace is ignored; clauses are separated by ``;`` or newlines)::
 ``sigint`` (a real SIGINT is raised in the process at the hit) or ``crash`` (an exception that
 stands for a bug in the recorder's own code). ``POINT`` is a seam of :mod:`recorder.seams`
 (output layer ``open write fsync close rename mkdir unlink``; tracer callbacks ``call line return
-yield unwind``; lifecycle ``start flush detach stop``) or ``*`` for any point (its hits are then
-counted across all points, SQLite style).
+yield unwind``; lifecycle ``start flush detach stop``), a qualified file-system point of the
+generic seams that any Python program gets through the bootstrap (``os.open os.write ...``, see
+:mod:`fault_injection.boot.fs_seams`; ``os.remove``, ``os.makedirs``, ``builtins.open`` and
+``io.open`` are read as the point they count at), or ``*`` for any point (its hits are then
+counted across all points of the same set, SQLite style). ``crash`` is offered at the recorder's
+seams only: other programs have no "recorder bug".
 
 ``TIMES`` bounds how often the clause fires. The defaults: ``#N`` fires once; ``#N+`` fires on
 every hit from the Nth; ``%P`` fires whenever the draw says so. So ``enospc@write#3x2`` fails the
@@ -37,7 +41,8 @@ import errno
 import re
 from dataclasses import dataclass
 
-from fault_injection.errors import PlanError
+from fault_injection.boot import fs_seams
+from fault_injection.errors import KindNotOfferedError, PlanError, UnknownPointError
 from recorder import seams
 
 ENV_VAR = "RECORDER_FAULTS"
@@ -55,9 +60,11 @@ CRASH_KINDS: tuple[str, ...] = ("crash",)
 KINDS: tuple[str, ...] = tuple(ERRNO_KINDS) + SIGNAL_KINDS + CRASH_KINDS
 ANY_POINT = "*"
 POINTS: tuple[str, ...] = seams.ALL_POINTS
+#: The generic seams' points (any Python program, through the bootstrap).
+OS_POINTS: tuple[str, ...] = fs_seams.POINTS
 
 _CLAUSE = re.compile(
-    r"""^(?P<kind>[a-z]+)@(?P<point>[a-z]+|\*)
+    r"""^(?P<kind>[a-z]+)@(?P<point>[a-z]+(?:\.[a-z_]+)?|\*)
         (?:\#(?P<nth>\d+)(?P<plus>\+)?
           |%(?P<prob>[0-9.eE+-]+)(?::seed=(?P<seed>\d+))?)?
         (?:x(?P<times>\d+))?$""",
@@ -109,17 +116,29 @@ class FaultPlan:
         return bool(self.specs)
 
 
-def _bad(clause: str, why: str) -> PlanError:
-    return PlanError(
+def _bad(clause: str, why: str, error: type[PlanError] = PlanError) -> PlanError:
+    return error(
         f"bad fault plan clause {clause.strip()!r}: {why} (see docs/fault-injection.md)")
 
 
-def _check_names(clause: str, kind: str, point: str) -> None:
+def is_os_point(point: str) -> bool:
+    """True for a point of the generic file-system seams (``os.write``, ...)."""
+    return point in OS_POINTS
+
+
+def _check_names(clause: str, kind: str, point: str) -> str:
+    """The canonical point name (aliases resolved); a :class:`PlanError` when names are wrong."""
     if kind not in KINDS:
         raise _bad(clause, f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)}")
-    if point != ANY_POINT and point not in POINTS:
+    point = fs_seams.ALIASES.get(point, point)
+    if point != ANY_POINT and point not in POINTS and point not in OS_POINTS:
         raise _bad(clause, f"unknown fault point {point!r}; expected one of "
-                           f"{', '.join(POINTS)} or {ANY_POINT}")
+                           f"{', '.join(POINTS)}, {', '.join(OS_POINTS)} or {ANY_POINT}",
+                   UnknownPointError)
+    if kind in CRASH_KINDS and is_os_point(point):
+        raise _bad(clause, f"{kind!r} is not offered at {point} (only at the recorder's seams)",
+                   KindNotOfferedError)
+    return point
 
 
 def parse_spec(clause: str) -> FaultSpec:
@@ -130,8 +149,8 @@ def parse_spec(clause: str) -> FaultSpec:
         if "@" not in text:
             raise _bad(clause, "expected KIND@POINT, e.g. enospc@write#3")
         raise _bad(clause, "expected KIND@POINT[#N[+]|%P[:seed=S]][xTIMES], e.g. enospc@write#3+")
-    kind, point = match["kind"], match["point"]
-    _check_names(clause, kind, point)
+    kind = match["kind"]
+    point = _check_names(clause, kind, match["point"])
     times = int(match["times"]) if match["times"] is not None else None
     if times is not None and times < 1:
         raise _bad(clause, "xTIMES must be at least 1")
@@ -160,7 +179,23 @@ def parse_plan(text: str) -> FaultPlan:
 
 def single(kind: str, point: str, nth: int, *, persistent: bool = False) -> FaultPlan:
     """A one-clause plan: ``kind`` at the ``nth`` hit of ``point`` (and after, if persistent)."""
-    _check_names(f"{kind}@{point}", kind, point)
+    point = _check_names(f"{kind}@{point}", kind, point)
     if nth < 1:
         raise _bad(f"{kind}@{point}#{nth}", "hits are counted from 1: #N needs N >= 1")
     return FaultPlan((FaultSpec(kind, point, nth=nth, times=None if persistent else 1),))
+
+
+def os_clauses(plan: FaultPlan) -> list[dict[str, object]]:
+    """The plan's clauses for the generic seams, as the bootstrap reads them (JSON-ready).
+
+    ``*`` clauses (but ``crash``) go to both point sets; each set counts its own hits.
+    """
+    return [{"text": str(spec), "kind": spec.kind, "point": spec.point, "nth": spec.nth,
+             "times": spec.times, "probability": spec.probability, "seed": spec.seed}
+            for spec in plan.specs
+            if is_os_point(spec.point) or (spec.point == ANY_POINT and spec.kind != "crash")]
+
+
+def recorder_part(plan: FaultPlan) -> FaultPlan:
+    """The plan without its ``os.*`` clauses (what the recorder's seam hook gets)."""
+    return FaultPlan(tuple(spec for spec in plan.specs if not is_os_point(spec.point)))

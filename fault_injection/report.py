@@ -7,9 +7,30 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from fault_injection.invariants import Verdict
-from fault_injection.model import Case, RunResult
+
+
+class CaseLike(Protocol):
+    """What the report needs of a case (the recorder's and a program's cases have it)."""
+
+    @property
+    def scenario(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+class ResultLike(Protocol):
+    """What the report needs of a run's result."""
+
+    returncode: int
+    elapsed: float
+
+    @property
+    def stderr_text(self) -> str: ...
 
 
 @dataclass
@@ -21,6 +42,17 @@ class Failure:
     reproduce: str
     returncode: int
     stderr_tail: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One run, passed or not (what a JUnit test case is made of)."""
+
+    name: str
+    scenario: str
+    kind: str
+    time: float
+    ok: bool
 
 
 @dataclass
@@ -36,6 +68,11 @@ class SweepReport:
     failures: list[Failure] = field(default_factory=list)
     notes: Counter[str] = field(default_factory=Counter)
     run_time: float = 0.0
+    runs: list[str] = field(default_factory=list)  # the names of the runs of this report
+    records: list[Record] = field(default_factory=list)  # every run, in the order they ended
+    fingerprint: str = ""  # of the whole sweep's run list (before sharding)
+    runs_in_sweep: int = 0
+    shard: tuple[int, int] | None = None
 
     @property
     def explored(self) -> int:
@@ -47,7 +84,7 @@ class SweepReport:
         """Runs that broke an invariant."""
         return len(self.failures)
 
-    def add(self, case: Case, verdict: Verdict, result: RunResult, reproduce: str) -> None:
+    def add(self, case: CaseLike, verdict: Verdict, result: ResultLike, reproduce: str) -> None:
         """Record one checked run."""
         cell = self.cells[(case.scenario, case.kind)]
         cell["explored"] += 1
@@ -55,6 +92,8 @@ class SweepReport:
         self.outcomes[verdict.outcome] += 1
         self.notes.update(verdict.notes)
         self.run_time += result.elapsed
+        self.records.append(Record(case.name, case.scenario, case.kind, round(result.elapsed, 3),
+                                   verdict.ok))
         if not verdict.ok:
             tail = "\n".join(result.stderr_text.splitlines()[-6:])
             self.failures.append(Failure(case.name, verdict.violations, reproduce,
@@ -90,7 +129,31 @@ class SweepReport:
             "table": [{"scenario": s, "fault": k, **dict(c)}
                       for (s, k), c in sorted(self.cells.items())],
             "failures": [f.__dict__ for f in self.failures],
+            "shard": None if self.shard is None else {
+                "index": self.shard[0], "count": self.shard[1]},
+            "fingerprint": self.fingerprint,
+            "runs_in_sweep": self.runs_in_sweep,
+            "runs": self.runs,
+            "records": [record.__dict__ for record in self.records],
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SweepReport:
+        """A report back from :meth:`to_json` (raises KeyError/TypeError/ValueError if not one)."""
+        rep = cls(planned=int(data["planned"]), wall_time=float(data["wall_time_s"]),
+                  counts=dict(data["fault_points"]), outcomes=Counter(data["outcomes"]),
+                  notes=Counter(data["notes"]), runs=[str(r) for r in data["runs"]],
+                  fingerprint=str(data["fingerprint"]),
+                  runs_in_sweep=int(data["runs_in_sweep"]))
+        for row in data["table"]:
+            rep.cells[(str(row["scenario"]), str(row["fault"]))] = Counter(
+                {k: int(v) for k, v in row.items() if k not in ("scenario", "fault")})
+        rep.failures = [Failure(**failure) for failure in data["failures"]]
+        rep.records = [Record(**record) for record in data.get("records", [])]
+        shard = data.get("shard")
+        if shard is not None:
+            rep.shard = (int(shard["index"]), int(shard["count"]))
+        return rep
 
     def write_json(self, path: Path) -> None:
         """Write :meth:`to_json` to ``path``."""

@@ -29,21 +29,29 @@ GOOD = [
     (" efbig @ write # 2 \n eacces@open ;; ", [FaultSpec("efbig", "write", 2),
                                                FaultSpec("eacces", "open", 1)]),
     ("", []),
+    # Qualified points of the generic file-system seams; aliases read as the point they count at.
+    ("enospc@os.write#3; eio@os.fsync#1+; sigint@os.replace#1",
+     [FaultSpec("enospc", "os.write", 3), FaultSpec("eio", "os.fsync", 1, times=None),
+      FaultSpec("sigint", "os.replace", 1)]),
+    ("eacces@os.remove#2; eio@builtins.open", [FaultSpec("eacces", "os.unlink", 2),
+                                               FaultSpec("eio", "os.open", 1)]),
 ]
 
-BAD = [
-    ("enospc", "expected KIND@POINT"),
-    ("enospc@wrte#1", "unknown fault point 'wrte'"),
-    ("boom@write#1", "unknown fault kind 'boom'"),
-    ("enospc@write#0", "N >= 1"),
-    ("enospc@write#-1", "expected KIND@POINT["),
-    ("enospc@write#x", "expected KIND@POINT["),
-    ("eio@fsync%0", "not in (0, 1]"),
-    ("eio@fsync%1.5", "not in (0, 1]"),
-    ("eio@fsync%abc", "expected KIND@POINT["),
-    ("eio@fsync%0.1.2", "is not a number"),
-    ("eio@fsync#1x0", "xTIMES must be at least 1"),
-    ("enospc@write#1; crash@nowhere", "'crash@nowhere'"),
+BAD = [  # text, what the message names, the error's code
+    ("enospc", "expected KIND@POINT", "ERR_INVALID_FAULT_PLAN"),
+    ("enospc@wrte#1", "unknown fault point 'wrte'", "ERR_UNKNOWN_FAULT_POINT"),
+    ("boom@write#1", "unknown fault kind 'boom'", "ERR_INVALID_FAULT_PLAN"),
+    ("enospc@write#0", "N >= 1", "ERR_INVALID_FAULT_PLAN"),
+    ("enospc@write#-1", "expected KIND@POINT[", "ERR_INVALID_FAULT_PLAN"),
+    ("enospc@write#x", "expected KIND@POINT[", "ERR_INVALID_FAULT_PLAN"),
+    ("eio@fsync%0", "not in (0, 1]", "ERR_INVALID_FAULT_PLAN"),
+    ("eio@fsync%1.5", "not in (0, 1]", "ERR_INVALID_FAULT_PLAN"),
+    ("eio@fsync%abc", "expected KIND@POINT[", "ERR_INVALID_FAULT_PLAN"),
+    ("eio@fsync%0.1.2", "is not a number", "ERR_INVALID_FAULT_PLAN"),
+    ("eio@fsync#1x0", "xTIMES must be at least 1", "ERR_INVALID_FAULT_PLAN"),
+    ("enospc@write#1; crash@nowhere", "'crash@nowhere'", "ERR_UNKNOWN_FAULT_POINT"),
+    ("enospc@os.wrte#1", "unknown fault point 'os.wrte'", "ERR_UNKNOWN_FAULT_POINT"),
+    ("crash@os.write#1", "'crash' is not offered at os.write", "ERR_FAULT_KIND_NOT_OFFERED"),
 ]
 
 
@@ -52,12 +60,12 @@ def test_good_plans_parse_to_what_they_say(text: str, specs: list[FaultSpec]) ->
     assert parse_plan(text) == FaultPlan(tuple(specs))
 
 
-@pytest.mark.parametrize(("text", "message"), BAD)
-def test_bad_plans_are_plan_errors_naming_the_problem(text: str, message: str) -> None:
+@pytest.mark.parametrize(("text", "message", "code"), BAD)
+def test_bad_plans_are_plan_errors_naming_the_problem(text: str, message: str, code: str) -> None:
     with pytest.raises(PlanError) as info:
         parse_plan(text)
     assert message in str(info.value)
-    assert info.value.code == "ERR_INVALID_FAULT_PLAN"
+    assert info.value.code == code
     assert info.value.exit_code == 2
 
 
