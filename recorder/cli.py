@@ -125,13 +125,13 @@ def _add_value_options(parser: argparse.ArgumentParser) -> None:
                         help="safe (default): run none of the program's code to record values; "
                              "repr: call repr() on unknown objects (may change the program)")
     values.add_argument("--max-value-nodes", metavar="N",
-                        help="records per recorded value (default 512)")
+                        help="records per recorded value (default 40)")
     values.add_argument("--max-value-text", metavar="N",
-                        help="characters kept of a string or text (default 1000)")
+                        help="characters kept of a string or text (default 160)")
     values.add_argument("--max-value-elements", metavar="N",
-                        help="elements shown per container (default 64)")
+                        help="elements shown per container (default 10)")
     values.add_argument("--max-value-depth", metavar="N",
-                        help="container levels expanded (default 4)")
+                        help="container levels expanded (default 2)")
 
 
 def _values_for(options: argparse.Namespace) -> ValueSettings:

@@ -26,7 +26,7 @@ class NullSink:
         pass
 
 
-LIMITS = EncodeLimits(max_text=50)
+LIMITS = EncodeLimits(max_depth=4, max_elements=64, max_text=50, max_nodes=512)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 scalars = (
     st.none() | st.booleans() | st.integers() | st.integers(min_value=-(2**70), max_value=2**70)

@@ -102,10 +102,15 @@ def types() -> FakeTypes:
     return FakeTypes()
 
 
+#: The limits the encoder tests are written against (wider than the recording defaults, which
+#: are chosen from measurements of real programs: see recorder.values.limits).
+TEST_LIMITS = EncodeLimits(max_depth=4, max_elements=64, max_text=1000, max_nodes=512)
+
+
 @pytest.fixture
 def make_encoder(types: FakeTypes) -> Callable[..., ValueEncoder]:
     def make(limits: EncodeLimits | None = None, **kwargs: Any) -> ValueEncoder:
-        return ValueEncoder(types, limits or EncodeLimits(), **kwargs)
+        return ValueEncoder(types, limits or TEST_LIMITS, **kwargs)
 
     return make
 
@@ -118,7 +123,7 @@ def norm(types: FakeTypes) -> Callable[[object], Any]:
 
 @pytest.fixture
 def encode(make_encoder: Callable[..., ValueEncoder], types: FakeTypes) -> Callable[..., Any]:
-    """Encode with default limits and return the normalised record."""
+    """Encode with the test limits and return the normalised record."""
     encoder = make_encoder()
 
     def run(value: object) -> Any:
