@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from recorder import logs, seams
+from recorder.compat import RunSettings, resolve_settings
 from recorder.decision import Action, Decision, Phase, decide, raises_into_program
 from recorder.errors import ErrorCode, RecorderError, usage
 from recorder.guard import Containment
@@ -71,8 +72,12 @@ class TraceSession:
         include: Sequence[str] = (),
         exclude: Sequence[str] = (),
         metrics: RecorderMetrics | None = None,
+        settings: RunSettings | None = None,
+        module: str | None = None,
     ) -> None:
         self.trace_dir = Path(trace_dir).absolute()
+        # Activation, module naming (the existing recorder's switches): its variables by default.
+        self.settings = settings if settings is not None else resolve_settings()
         self.policy = policy
         self.requested_backend = backend
         self.format = format
@@ -83,6 +88,7 @@ class TraceSession:
             program=program if program is not None else (sys.argv[0] or "-"),
             args=args if args is not None else sys.argv[1:], policy=policy,
             run_id=logs.RUN_ID, trace_id=self.trace_id)
+        self.metadata.module = module
         self.program = self.metadata.program
         self.backend = ""
         self.outcome: Outcome | None = None
@@ -128,7 +134,9 @@ class TraceSession:
             self._recording = Recording(
                 self._layer, program=self.program, backend=self.backend,
                 filters=CodeFilter(include=self.include, exclude=self.exclude),
-                on_failure=self._on_callback_failure, metrics=self.metrics)
+                on_failure=self._on_callback_failure, metrics=self.metrics,
+                activation_path=self.settings.activation_path,
+                module_names_from_globals=self.settings.module_name_from_globals)
             self._recording.start()
             self._life.move(State.TRACING)
             logs.get_logger().info(
