@@ -102,6 +102,7 @@ class Recording:
         self._capture_streams = capture_streams
         self._activation_path = activation_path
         self._module_names_from_globals = module_names_from_globals
+        self._activation: Activation | None = None
         self.writer: TraceWriter | None = None
         self.frames: FrameRecorder | None = None
         self.tracer: Tracer | None = None
@@ -130,9 +131,9 @@ class Recording:
         values = ValueJson(writer, self._limits, self._redact)
         self.frames = FrameRecorder(writer, values, self.filters)
         self.frames.module_names_from_globals = self._module_names_from_globals
-        activation = None
+        activation = self._activation = None
         if self._activation_path is not None:
-            activation = Activation(self._activation_path, self.detach)
+            activation = self._activation = Activation(self._activation_path, self.detach)
         writer.begin(os.path.abspath(self._activation_path or self.program))
         self.tracer = make_tracer(self.backend, self.frames, self._contain, activation)
         if self._capture_streams:
@@ -262,6 +263,8 @@ class Recording:
 
     def _on_write(self, kind: int, stream: str, text: str) -> None:
         writer, frames = self.writer, self.frames
+        if self._activation is not None and self._activation.frame is None:
+            return  # before activation nothing is recorded, output included
         if writer is not None and frames is not None and self._life.active and not writer.closed:
             writer.io(kind, stream, text, frames.current_frame_id, frames.current_location)
 
