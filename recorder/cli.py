@@ -231,7 +231,7 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
     compiled: CodeType | ScriptEnd
     if isinstance(found, MainModule):
         namespace = prepare_module(found, invocation.script_args)
-        compiled = found.code
+        compiled = found.code  # compiled already; runpy runs it below, as python -m does
     else:
         namespace = prepare_main(path, [invocation.script, *invocation.script_args])
         compiled = compile_script(path, source)
@@ -247,7 +247,8 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
             activate(session)
         elif session.failure is not None:  # the policy lets the script run untraced
             logs.log_error(session.failure, level=logging.WARNING)
-        end = run_code(compiled, namespace, is_ours)
+        end = run_code(found.runner() if isinstance(found, MainModule) else compiled, namespace,
+                       is_ours)
     except KeyboardInterrupt as exc:  # a Ctrl-C deferred while tracing started
         end = ScriptEnd(130, "interrupted", trim_traceback(exc))
     except RecorderError as err:

@@ -2,12 +2,14 @@
 
 :func:`find_module` resolves the name the way ``runpy._run_module_as_main`` does (a package runs
 its ``__main__`` submodule; parent packages are imported to find it) and :func:`prepare_module`
-installs a fresh ``__main__`` module with the module's spec: ``__name__ == "__main__"``,
-``__spec__``, ``__file__``, ``__loader__`` and ``__package__`` as Python sets them, so a class
-defined there pickles as ``__main__.X`` and ``multiprocessing``'s ``spawn`` start method can
-re-import the module by name in the child. ``sys.argv[0]`` is the module's file and
-``sys.path[0]`` the working directory. The compiled code is then run by
-:func:`recorder.script.run_code`, like a script's.
+installs a fresh ``__main__`` module and ``sys.argv``; :meth:`MainModule.runner` is what
+:func:`recorder.script.run_code` calls: ``runpy._run_module_as_main`` itself, which fills that
+``__main__`` with the module's spec (``__name__ == "__main__"``, ``__spec__``, ``__file__``,
+``__loader__``, ``__package__`` as Python sets them, so a class defined there pickles as
+``__main__.X`` and ``multiprocessing``'s ``spawn`` start method re-imports the module by name in
+the child) and sets ``sys.argv[0]`` to the module's file. Running through runpy's own frames also
+makes an uncaught exception's traceback exactly ``python -m``'s (its two ``<frozen runpy>``
+lines included). ``sys.path[0]`` is the working directory.
 
 Finding the module happens before tracing starts: the parent packages that are imported to find
 it (``pkg`` for ``-m pkg.tool``, the package itself for ``-m pkg``) run untraced.
@@ -15,10 +17,12 @@ it (``pkg`` for ``-m pkg.tool``, the package itself for ``-m pkg``) run untraced
 
 from __future__ import annotations
 
+import functools
 import os
 import runpy
 import sys
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.machinery import ModuleSpec
 from types import CodeType
@@ -36,6 +40,13 @@ class MainModule:
     name: str
     spec: ModuleSpec
     code: CodeType
+
+    def runner(self) -> Callable[[], object]:
+        """Run the module as ``__main__`` (the runpy function ``python -m`` runs)."""
+        # A partial, not a lambda: no frame of the recorder's own sits between run_code and
+        # runpy, so the program's traceback is cut exactly where python -m's starts.
+        run_as_main = runpy._run_module_as_main  # type: ignore[attr-defined]
+        return functools.partial(run_as_main, self.name, alter_argv=True)
 
     @property
     def file(self) -> str:

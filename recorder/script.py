@@ -185,9 +185,11 @@ def join_threads() -> None:
 
 
 def run_code(
-    code: CodeType, namespace: dict[str, object], is_ours: Callable[[BaseException], bool]
+    code: CodeType | Callable[[], object], namespace: dict[str, object],
+    is_ours: Callable[[BaseException], bool],
 ) -> ScriptEnd:
-    """Execute the compiled script and say how it ended; never raises.
+    """Execute the compiled script (or call the runner ``code``) and say how it ended; never
+    raises.
 
     ``is_ours`` recognises the classified error that the ``abort`` policy raised into the
     program: it ends the script with label ``recorder-error`` and no traceback (the caller
@@ -195,7 +197,10 @@ def run_code(
     """
     try:
         with unraisable_without_recorder_frames():
-            exec(code, namespace)
+            if isinstance(code, CodeType):
+                exec(code, namespace)
+            else:
+                code()
             join_threads()
     except SystemExit as exc:
         return ScriptEnd(exit_status(exc), "exit", None)

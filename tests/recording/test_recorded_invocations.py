@@ -92,6 +92,9 @@ def test_activation_starts_at_the_file_and_stops_when_its_frame_returns(tmp_path
     # <toplevel>, the stages module body, double() three times from the list comprehension
     # (a frame of its own on 3.11): the later stages.double(21) call is not recorded.
     assert len(calls) == (6 if sys.version_info < (3, 12) else 5)
+    # Before activation no frame was followed: nothing was seen and then ignored.
+    meta = json.loads((trace / "trace_metadata.json").read_text(encoding="utf-8"))
+    assert "untracked_frame" not in meta["events_dropped"]
 
 
 def test_module_names_follow_the_setting(tmp_path: Path) -> None:
