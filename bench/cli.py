@@ -89,9 +89,10 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _run_part(part: str, ctx: Context) -> PartResult:
-    from bench import part_faults, part_lint, part_recorder, report
+    from bench import part_faults, part_lint, part_pytest, part_recorder, report
 
-    runners = {"recorder": part_recorder.run, "lint": part_lint.run, "faults": part_faults.run}
+    runners = {"recorder": part_recorder.run, "lint": part_lint.run, "faults": part_faults.run,
+               "pytest": part_pytest.run}
     try:
         return runners[part](ctx)
     except Unavailable as exc:
