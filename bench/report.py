@@ -12,6 +12,7 @@ _TITLES = {
     "recorder": "1. Recorder overhead and memory",
     "lint": "2. Lint speed",
     "faults": "3. Fault sweep",
+    "pytest": "4. Recording a test suite (`-m pytest`)",
 }
 
 _METHOD = """\

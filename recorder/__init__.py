@@ -13,6 +13,11 @@ stops it (publishing the trace) at interpreter exit, as the Rust recorder does.
 
 The API names are loaded on first use, and auto-start is imported only when ``CODETRACER_TRACE``
 is set, so ``import recorder.errors`` loads nothing but the package face and the façade.
+
+PYTEST_DONT_REWRITE: this distribution registers a ``pytest11`` plugin, so pytest marks its
+packages for assertion rewriting; under ``python -m recorder -m pytest`` this package is imported
+before pytest starts, and without this marker pytest would warn that it cannot rewrite it (an
+error under ``filterwarnings = error``). The recorder has no asserts to rewrite.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ The session is stopped, and its trace published, at interpreter exit. Auto-start
 second session inside the recorder's own command line (which starts its own). A failure to start
 is reported as one classified line on stderr; under the ``abort`` policy it is raised (the import
 fails with a classified error, never a foreign one); under ``disable`` the program runs untraced.
+``CODETRACER_FORMAT`` picks the format, as for the existing recorder (``json``; its ``binary``
+is ``ERR_UNSUPPORTED_FORMAT``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import sys
 
 from recorder import logs
+from recorder.compat import ENV_FORMAT
 from recorder.errors import RecorderError
 from recorder.policy import RecorderPolicy, policy_snapshot
 from recorder.values.settings import resolve_value_settings
@@ -48,7 +51,8 @@ def autostart_from_environment() -> None:
     try:
         policy = policy_snapshot()
         logs.configure_logging(policy)
-        started = session.start(trace_dir, policy=policy,  # raises when the policy says so
+        fmt = os.environ.get(ENV_FORMAT, "json").strip().lower()
+        started = session.start(trace_dir, policy=policy, format=fmt,  # raises per the policy
                                 values=resolve_value_settings())
     except RecorderError as err:
         logs.report_failure(err, policy)

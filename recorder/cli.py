@@ -1,4 +1,4 @@
-"""The command line: ``python -m recorder [OPTIONS] SCRIPT [ARGS...]``.
+"""The command line: ``python -m recorder [OPTIONS] (SCRIPT | -m MODULE) [ARGS...]``.
 
 Exit status (the README's policy table): the script's own status; 20 when the script raised; 2
 for usage mistakes; 10 or 70 when the recorder failed under the ``abort`` policy (or under
@@ -16,10 +16,13 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import CodeType
 from typing import NoReturn
 
 from recorder import logs
 from recorder.about import VERSION
+from recorder.compat import VALUE_OPTIONS as DROPIN_VALUE_OPTIONS
+from recorder.compat import RunSettings, add_dropin_options, resolve_settings
 from recorder.decision import Phase, decide
 from recorder.errors import (
     ErrorCode,
@@ -30,6 +33,7 @@ from recorder.errors import (
     usage,
 )
 from recorder.lifecycle import State
+from recorder.mainmodule import MainModule, find_module, prepare_module
 from recorder.policy import LOG_LEVELS, RecorderPolicy, configure_policy, parse_bool
 from recorder.preflight import BACKENDS, SUPPORTED_FORMATS
 from recorder.script import (
@@ -48,14 +52,15 @@ DESCRIPTION = """\
 Record a Python program's execution as a CodeTracer trace directory
 (trace.json, trace_metadata.json, trace_paths.json).
 
-The script runs as under `python SCRIPT ARGS...`: same argv, same __name__, same stdout and
-stderr. The trace is published atomically when the script ends; on failure the policy decides
+The script runs as under `python SCRIPT ARGS...` (or, with -m MODULE, as under
+`python -m MODULE ARGS...`): same argv, same __name__, same stdout and stderr.
+The trace is published atomically when the script ends; on failure the policy decides
 (see --on-recorder-error, --keep-partial-trace, --require-trace).
 """
 
 EPILOG = """\
 exit status:
-  the script's own    normal end (0) or sys.exit(n)
+  the script's own    normal end (0) or sys.exit(n) (0 with --no-propagate-script-exit)
   20                  the script raised an uncaught exception
   2                   usage mistake (bad flag or value, trace dir is a file, ...)
   10                  the environment failed (disk full, permission, I/O), policy abort
@@ -63,7 +68,8 @@ exit status:
 environment:
   CODETRACER_ON_RECORDER_ERROR, CODETRACER_REQUIRE_TRACE, CODETRACER_KEEP_PARTIAL_TRACE,
   CODETRACER_LOG_LEVEL, CODETRACER_LOG_FILE, CODETRACER_JSON_ERRORS set the same policy as the
-  flags (flags win). Error codes: docs/error-codes.md.
+  flags, CODETRACER_MODULE_NAME_FROM_GLOBALS and CODETRACER_PROPAGATE_SCRIPT_EXIT the same
+  settings (flags win). Error codes: docs/error-codes.md.
 """
 
 _VALUE_OPTIONS = frozenset({
@@ -71,7 +77,7 @@ _VALUE_OPTIONS = frozenset({
     "--include", "--exclude",
     # value recording (recorder.values.settings)
     "--value-repr", "--max-value-nodes", "--max-value-text", "--max-value-elements",
-    "--max-value-depth"})
+    "--max-value-depth"}) | DROPIN_VALUE_OPTIONS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,7 +90,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The option parser (the script and its arguments are split off before parsing)."""
     parser = _Parser(
-        prog="python -m recorder", usage="%(prog)s [OPTIONS] SCRIPT [ARGS...]",
+        prog="python -m recorder", usage="%(prog)s [OPTIONS] (SCRIPT | -m MODULE) [ARGS...]",
         description=DESCRIPTION, epilog=EPILOG, allow_abbrev=False,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trace-dir", default="trace-out", metavar="DIR",
@@ -112,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="do not trace files matching GLOB (repeatable)")
     _add_value_options(parser)
+    # The existing recorder's options (codetracer-python-recorder 0.3.0): recorder.compat.
+    add_dropin_options(parser)
     parser.add_argument("--version", action="version",
                         version=f"%(prog)s {VERSION}")
     return parser
@@ -146,23 +154,26 @@ class Invocation:
     """A parsed command line."""
 
     options: argparse.Namespace
-    script: str
+    script: str  # the script's path, or the module's name when ``module`` is true
     script_args: list[str]
-    values: ValueSettings
+    settings: RunSettings = RunSettings()  # noqa: RUF009 - frozen, shared safely
+    module: bool = False  # -m MODULE
+    values: ValueSettings = ValueSettings()  # noqa: RUF009 - frozen, shared safely
 
 
 def split_argv(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     """Split ``argv`` into the recorder's options and ``[SCRIPT, ARGS...]``.
 
-    Options end at the first word that is not an option (or at ``--``): everything after the
-    script belongs to the script, even words that look like our options.
+    Options end at the first word that is not an option (or at ``--``, or at ``-m``, which starts
+    ``-m MODULE ARGS...``): everything after the script or module belongs to it, even words that
+    look like our options.
     """
     i = 0
     while i < len(argv):
         arg = argv[i]
         if arg == "--":
             return list(argv[:i]), list(argv[i + 1:])
-        if not arg.startswith("-") or arg == "-":
+        if not arg.startswith("-") or arg == "-" or arg.startswith("-m"):
             break
         i += 2 if arg in _VALUE_OPTIONS else 1
     return list(argv[:i]), list(argv[i:])
@@ -172,10 +183,19 @@ def parse(argv: Sequence[str]) -> Invocation:
     """Parse the command line; mistakes are :class:`UsageError`."""
     own, rest = split_argv(argv)
     options = build_parser().parse_args(own)
+    options.format = options.format.lower()  # the existing recorder's spelling: JSON, Json
+    settings = resolve_settings(options)
+    if rest and rest[0].startswith("-m"):
+        name = rest[0][2:] or (rest[1] if len(rest) > 1 else "")
+        if not name:
+            raise usage(ErrorCode.INVALID_ARGUMENT, "-m needs a module name",
+                        hint="python -m recorder [OPTIONS] -m MODULE [ARGS...]")
+        return Invocation(options, name, rest[1 if rest[0][2:] else 2:], settings, module=True,
+                          values=_values_for(options))
     if not rest:
         raise usage(ErrorCode.INVALID_ARGUMENT, "no script given",
-                    hint="python -m recorder [OPTIONS] SCRIPT [ARGS...]")
-    return Invocation(options, rest[0], rest[1:], _values_for(options))
+                    hint="python -m recorder [OPTIONS] (SCRIPT | -m MODULE) [ARGS...]")
+    return Invocation(options, rest[0], rest[1:], settings, values=_values_for(options))
 
 
 def _wants_json(argv: Sequence[str]) -> bool:
@@ -195,7 +215,7 @@ def _policy_for(options: argparse.Namespace) -> RecorderPolicy:
 
 
 def _verdict(
-    end: ScriptEnd, outcome: Outcome | None, policy: RecorderPolicy,
+    end: ScriptEnd, outcome: Outcome | None, policy: RecorderPolicy, propagate: bool = True,
 ) -> tuple[int, RecorderError | None]:
     """The exit status and the error to report: the policy's decision, else the script's own."""
     if end.label == "recorder-error" and isinstance(end.exception, RecorderError):
@@ -216,22 +236,38 @@ def _verdict(
                                   exception=type(end.exception).__name__)
     if end.interrupted and policy.json_errors:
         return end.status, target(ErrorCode.INTERRUPTED, "the script was interrupted (SIGINT)")
+    if not propagate and end.label == "exit":  # --no-propagate-script-exit: a clean recording
+        return 0, None
     return end.status, None
 
 
 def run(invocation: Invocation, policy: RecorderPolicy) -> int:
-    """Record the script; returns the exit status (raises KeyboardInterrupt after Ctrl-C)."""
-    path = os.path.abspath(invocation.script)
-    _, source = load_script(path)
+    """Record the script or module; returns the exit status (raises KeyboardInterrupt after
+    Ctrl-C)."""
+    propagate = invocation.settings.propagate_script_exit
+    found: MainModule | ScriptEnd | None = None
+    if invocation.module:
+        found = find_module(invocation.script)  # an unknown module: UsageError, nothing started
+        if not isinstance(found, MainModule):
+            return _finish(found, None, policy, propagate)
+        path, module_name = found.file, found.name
+    else:
+        path, module_name = os.path.abspath(invocation.script), None
+        _, source = load_script(path)
     session = TraceSession(
         invocation.options.trace_dir, policy=policy, backend=invocation.options.backend,
         format=invocation.options.format, program=path, args=invocation.script_args,
         include=invocation.options.include, exclude=invocation.options.exclude,
-        values=invocation.values)
-    namespace = prepare_main(path, [invocation.script, *invocation.script_args])
-    compiled = compile_script(path, source)
+        settings=invocation.settings, module=module_name, values=invocation.values)
+    compiled: CodeType | ScriptEnd
+    if isinstance(found, MainModule):
+        namespace = prepare_module(found, invocation.script_args)
+        compiled = found.code  # compiled already; runpy runs it below, as python -m does
+    else:
+        namespace = prepare_main(path, [invocation.script, *invocation.script_args])
+        compiled = compile_script(path, source)
     if isinstance(compiled, ScriptEnd):
-        return _finish(compiled, None, policy)
+        return _finish(compiled, None, policy, propagate)
 
     def is_ours(exc: BaseException) -> bool:
         return exc is session.failure
@@ -242,7 +278,8 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
             activate(session)
         elif session.failure is not None:  # the policy lets the script run untraced
             logs.log_error(session.failure, level=logging.WARNING)
-        end = run_code(compiled, namespace, is_ours)
+        end = run_code(found.runner() if isinstance(found, MainModule) else compiled, namespace,
+                       is_ours)
     except KeyboardInterrupt as exc:  # a Ctrl-C deferred while tracing started
         end = ScriptEnd(130, "interrupted", trim_traceback(exc))
     except RecorderError as err:
@@ -257,11 +294,13 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
         outcome = session.outcome
         if not end.interrupted:
             end = ScriptEnd(130, "interrupted", trim_traceback(exc))
-    return _finish(end, outcome, policy)
+    return _finish(end, outcome, policy, propagate)
 
 
-def _finish(end: ScriptEnd, outcome: Outcome | None, policy: RecorderPolicy) -> int:
-    status, report = _verdict(end, outcome, policy)
+def _finish(
+    end: ScriptEnd, outcome: Outcome | None, policy: RecorderPolicy, propagate: bool = True,
+) -> int:
+    status, report = _verdict(end, outcome, policy, propagate)
     if end.interrupted and end.exception is not None:
         print_exception(end.exception)
     if report is not None and (report.kind is not ErrorKind.TARGET or policy.json_errors):

@@ -34,6 +34,7 @@ class TraceMetadata:
     policy: RecorderPolicy
     run_id: str
     trace_id: str
+    module: str | None = None  # the module name of ``-m MODULE`` (``program`` is its file)
     backend: str = ""
     exit_code: int | None = None
     exit_label: str | None = None
@@ -77,4 +78,5 @@ class TraceMetadata:
             "run_id": self.run_id,
             "trace_id": self.trace_id,
             "partial_reason": self.partial_reason,
+            "module": self.module,
         }

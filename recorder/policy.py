@@ -27,8 +27,12 @@ class OnRecorderError(enum.StrEnum):
 
 
 LOG_LEVELS: tuple[str, ...] = ("debug", "info", "warning", "error", "critical")
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+#: The Rust recorder's level names (Rust's log crate) mapped onto ours: same setups, same meaning
+#: as near as Python's logging has it (``off``: only what ends the run is still reported).
+LOG_LEVEL_ALIASES: dict[str, str] = {"trace": "debug", "warn": "warning", "off": "critical"}
+# Ours (on/off) and the Rust recorder's (t/y, f/n): a setup written for either keeps working.
+TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "on"})
+FALSE_WORDS = frozenset({"0", "false", "f", "no", "n", "off"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,7 +70,7 @@ _FIELDS = frozenset(ENV_VARS)
 
 
 def parse_bool(source: str, value: str) -> bool:
-    """``1/true/yes/on`` or ``0/false/no/off`` (any case); anything else is a usage error."""
+    """``1/true/t/yes/y/on`` or ``0/false/f/no/n/off`` (any case); else a usage error."""
     word = value.strip().lower()
     if word in TRUE_WORDS:
         return True
@@ -74,7 +78,7 @@ def parse_bool(source: str, value: str) -> bool:
         return False
     raise usage(
         ErrorCode.INVALID_POLICY_VALUE,
-        f"{source} must be one of 1/true/yes/on or 0/false/no/off, not {value!r}",
+        f"{source} must be one of 1/true/yes/on/t/y or 0/false/no/off/f/n, not {value!r}",
         variable=source, value=value)
 
 
@@ -91,6 +95,7 @@ def _parse(field: str, source: str, value: object) -> object:
         return OnRecorderError(text)
     if field == "log_level":
         text = str(value).strip().lower()
+        text = LOG_LEVEL_ALIASES.get(text, text)
         if text not in LOG_LEVELS:
             raise usage(
                 ErrorCode.INVALID_POLICY_VALUE,

@@ -40,6 +40,7 @@ from recorder.metadata import TraceMetadata
 from recorder.metrics import NoopMetrics, RecorderMetrics
 from recorder.trace_writer import FileFactory, TraceWriter
 from recorder.tracing import CodeFilter, FrameRecorder, Tracer, make_tracer
+from recorder.tracing.activation import Activation
 from recorder.tracing.streams import StreamCapture
 from recorder.tracing.valuejson import ValueJson
 from recorder.values.limits import EncodeLimits
@@ -70,6 +71,9 @@ class Recording:
     ``"auto"``; :attr:`backend` holds the resolved name. ``metrics`` (a
     ``recorder.metrics.RecorderMetrics``) receives the dropped-event counts when tracing detaches
     and its snapshot goes into the metadata; the session's ``metadata`` extras win over it.
+    ``activation_path`` gates the recording (``recorder.tracing.activation``: nothing before that
+    file runs, detached when its frame returns; it is the trace's start path) and
+    ``module_names_from_globals`` says how module frames are named.
     """
 
     def __init__(
@@ -85,6 +89,8 @@ class Recording:
         value_repr: bool = False,
         redact_secrets: bool = True,
         capture_streams: bool = True,
+        activation_path: str | None = None,
+        module_names_from_globals: bool = True,
     ) -> None:
         self.layer = layer
         self.program = os.path.abspath(program)
@@ -96,6 +102,9 @@ class Recording:
         self._value_repr = value_repr
         self._redact = redact_secrets
         self._capture_streams = capture_streams
+        self._activation_path = activation_path
+        self._module_names_from_globals = module_names_from_globals
+        self._activation: Activation | None = None
         self.writer: TraceWriter | None = None
         self.frames: FrameRecorder | None = None
         self.tracer: Tracer | None = None
@@ -123,8 +132,12 @@ class Recording:
         writer = self.writer = TraceWriter(self.layer.create("trace.json"))
         values = ValueJson(writer, self._limits, self._redact, self._value_repr)
         self.frames = FrameRecorder(writer, values, self.filters)
-        writer.begin(self.program)
-        self.tracer = make_tracer(self.backend, self.frames, self._contain)
+        self.frames.module_names_from_globals = self._module_names_from_globals
+        activation = self._activation = None
+        if self._activation_path is not None:
+            activation = self._activation = Activation(self._activation_path, self.detach)
+        writer.begin(os.path.abspath(self._activation_path or self.program))
+        self.tracer = make_tracer(self.backend, self.frames, self._contain, activation)
         if self._capture_streams:
             self.streams = StreamCapture(self._on_write, self._contain)
             self.streams.attach()
@@ -252,6 +265,8 @@ class Recording:
 
     def _on_write(self, kind: int, stream: str, text: str) -> None:
         writer, frames = self.writer, self.frames
+        if self._activation is not None and self._activation.frame is None:
+            return  # before activation nothing is recorded, output included
         if writer is not None and frames is not None and self._life.active and not writer.closed:
             writer.io(kind, stream, text, frames.current_frame_id, frames.current_location)
 

@@ -136,12 +136,17 @@ def print_exception(exc: BaseException) -> None:
     sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
-def _exit_status(exc: SystemExit) -> int:
+def exit_status(exc: SystemExit) -> int:
+    """The process exit status of ``sys.exit(code)`` as a plain ``int``.
+
+    ``sys.exit(True)`` and ``sys.exit(SomeIntEnum.X)`` are ints to Python's exit path; the trace
+    records the status as an ``Int`` value, so subclasses (bool, IntEnum) become plain ints here.
+    """
     code = exc.code
     if code is None:
         return 0
     if isinstance(code, int):
-        return code
+        return int.__index__(code)  # the int value itself, never a subclass's __int__
     sys.stderr.write(f"{code}\n")
     return 1
 
@@ -180,9 +185,11 @@ def join_threads() -> None:
 
 
 def run_code(
-    code: CodeType, namespace: dict[str, object], is_ours: Callable[[BaseException], bool]
+    code: CodeType | Callable[[], object], namespace: dict[str, object],
+    is_ours: Callable[[BaseException], bool],
 ) -> ScriptEnd:
-    """Execute the compiled script and say how it ended; never raises.
+    """Execute the compiled script (or call the runner ``code``) and say how it ended; never
+    raises.
 
     ``is_ours`` recognises the classified error that the ``abort`` policy raised into the
     program: it ends the script with label ``recorder-error`` and no traceback (the caller
@@ -190,10 +197,13 @@ def run_code(
     """
     try:
         with unraisable_without_recorder_frames():
-            exec(code, namespace)
+            if isinstance(code, CodeType):
+                exec(code, namespace)
+            else:
+                code()
             join_threads()
     except SystemExit as exc:
-        return ScriptEnd(_exit_status(exc), "exit", None)
+        return ScriptEnd(exit_status(exc), "exit", None)
     except KeyboardInterrupt as exc:
         return ScriptEnd(130, "interrupted", trim_traceback(exc))
     except BaseException as exc:  # noqa: REC005 - the program's own failure, reported here

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from recorder import logs, seams
+from recorder.compat import RunSettings, resolve_settings
 from recorder.decision import Action, Decision, Phase, decide, raises_into_program
 from recorder.errors import ErrorCode, RecorderError, usage
 from recorder.guard import Containment
@@ -73,9 +74,13 @@ class TraceSession:
         exclude: Sequence[str] = (),
         metrics: RecorderMetrics | None = None,
         values: ValueSettings | None = None,
+        settings: RunSettings | None = None,
+        module: str | None = None,
     ) -> None:
         self.trace_dir = Path(trace_dir).absolute()
         self.values = values or ValueSettings()
+        # Activation, module naming (the existing recorder's switches): its variables by default.
+        self.settings = settings if settings is not None else resolve_settings()
         self.policy = policy
         self.requested_backend = backend
         self.format = format
@@ -87,6 +92,7 @@ class TraceSession:
             args=args if args is not None else sys.argv[1:], policy=policy,
             run_id=logs.RUN_ID, trace_id=self.trace_id)
         self.metadata.values = self.values.to_json()
+        self.metadata.module = module
         self.program = self.metadata.program
         self.backend = ""
         self.outcome: Outcome | None = None
@@ -133,7 +139,9 @@ class TraceSession:
                 self._layer, program=self.program, backend=self.backend,
                 filters=CodeFilter(include=self.include, exclude=self.exclude),
                 on_failure=self._on_callback_failure, metrics=self.metrics,
-                limits=self.values.limits, value_repr=self.values.runs_repr)
+                limits=self.values.limits, value_repr=self.values.runs_repr,
+                activation_path=self.settings.activation_path,
+                module_names_from_globals=self.settings.module_name_from_globals)
             self._recording.start()
             self._life.move(State.TRACING)
             logs.get_logger().info(

@@ -53,6 +53,10 @@ class ErrorCode(enum.StrEnum):
     INVALID_ARGUMENT = "ERR_INVALID_ARGUMENT"
     INVALID_FAULT_PLAN = "ERR_INVALID_FAULT_PLAN"
     LOG_FILE_UNAVAILABLE = "ERR_LOG_FILE_UNAVAILABLE"
+    MODULE_NOT_FOUND = "ERR_MODULE_NOT_FOUND"
+    ACTIVATION_PATH_NOT_FOUND = "ERR_ACTIVATION_PATH_NOT_FOUND"
+    IO_CAPTURE_UNSUPPORTED = "ERR_IO_CAPTURE_UNSUPPORTED"
+    TRACE_FILTER_UNSUPPORTED = "ERR_TRACE_FILTER_UNSUPPORTED"
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,19 @@ CATALOG: dict[ErrorCode, CodeInfo] = {
     ErrorCode.LOG_FILE_UNAVAILABLE: CodeInfo(
         _E, "The log file could not be opened for writing.",
         "Choose a --log-file path in a writable directory."),
+    ErrorCode.MODULE_NOT_FOUND: CodeInfo(
+        _U, "The module given with -m cannot be found or cannot be run as __main__.",
+        "Check the module name and that it is importable from the working directory or the "
+        "environment (python -c 'import NAME'); a package needs a __main__ module."),
+    ErrorCode.ACTIVATION_PATH_NOT_FOUND: CodeInfo(
+        _U, "The file given with --activation-path does not exist, so tracing would never "
+        "start.", "Give the path of a source file that the program runs."),
+    ErrorCode.IO_CAPTURE_UNSUPPORTED: CodeInfo(
+        _U, "--io-capture (or CODETRACER_CAPTURE_IO) is not implemented by this recorder yet.",
+        "Leave it out: the script's sys.stdout/sys.stderr writes are captured by default."),
+    ErrorCode.TRACE_FILTER_UNSUPPORTED: CodeInfo(
+        _U, "--trace-filter (or CODETRACER_TRACE_FILTER) is not implemented by this recorder "
+        "yet.", "Leave it out and select files with --include GLOB / --exclude GLOB."),
 }
 
 

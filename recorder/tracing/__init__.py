@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from recorder.errors import ErrorCode, bug
+from recorder.tracing.activation import Activation
 from recorder.tracing.base import Contain, Tracer
 from recorder.tracing.filters import CodeFilter
 from recorder.tracing.frames import FrameRecorder
@@ -35,15 +36,20 @@ def available_backends() -> list[str]:
     return names
 
 
-def make_tracer(backend: str, frames: FrameRecorder, contain: Contain) -> Tracer:
-    """A tracer for ``backend`` (resolved by preflight) feeding ``frames``; not installed yet."""
+def make_tracer(
+    backend: str, frames: FrameRecorder, contain: Contain, activation: Activation | None = None,
+) -> Tracer:
+    """A tracer for ``backend`` (resolved by preflight) feeding ``frames``; not installed yet.
+
+    With ``activation`` nothing is recorded until its file runs (``--activation-path``).
+    """
     if backend not in available_backends():
         raise bug(ErrorCode.INVARIANT_VIOLATED,
                   f"backend {backend!r} was not resolved by preflight", backend=backend)
     if backend == "monitoring":
         from recorder.tracing.monitoring import MonitoringTracer
 
-        return MonitoringTracer(frames, contain)
+        return MonitoringTracer(frames, contain, activation)
     from recorder.tracing.settrace import SettraceTracer
 
-    return SettraceTracer(frames, contain)
+    return SettraceTracer(frames, contain, activation)

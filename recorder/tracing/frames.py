@@ -28,6 +28,7 @@ from recorder.events import ARG, ARG_VALUE, NONE_VALUE, STEP, VALUE_PREFIX, VALU
 from recorder.trace_writer import TraceWriter
 from recorder.tracing.comprehensions import inlined_comprehensions, names_at
 from recorder.tracing.filters import CodeFilter
+from recorder.tracing.modnames import module_name_from_path
 from recorder.tracing.valuejson import ValueJson
 
 __all__ = ["CodeInfo", "FrameRecorder"]
@@ -93,6 +94,9 @@ def _arg_names(code: CodeType) -> tuple[str, ...]:
 class FrameRecorder:
     """Writes the events of the traced thread's frames (see the module docstring)."""
 
+    #: Module frames are named from ``__name__`` (True) or from their file's path (False).
+    module_names_from_globals = True
+
     def __init__(self, writer: TraceWriter, values: ValueJson, code_filter: CodeFilter) -> None:
         self.writer = writer
         self.values = values
@@ -132,8 +136,11 @@ class FrameRecorder:
         writer = self.writer
         name = info.name
         if info.module:
-            module = frame.f_globals.get("__name__")
-            name = f"<{module if type(module) is str else '?'}>"  # exact: no user code
+            if self.module_names_from_globals:
+                module = frame.f_globals.get("__name__")
+                name = f"<{module if type(module) is str else '?'}>"  # exact: no user code
+            else:  # --no-module-name-from-globals: the existing recorder's path-based names
+                name = f"<{module_name_from_path(info.code.co_filename)}>"
         info.path_id = writer.path_id(os.path.abspath(info.code.co_filename))
         info.args = [(arg, writer.variable_id(arg)) for arg in _arg_names(info.code)]
         info.function_id = writer.function_id(info.path_id, info.line, name)

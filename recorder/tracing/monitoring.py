@@ -28,6 +28,7 @@ from types import CodeType
 from typing import Any
 
 from recorder.errors import ErrorCode, usage
+from recorder.tracing.activation import Activation
 from recorder.tracing.base import Contain, FrameActions, frame_actions
 from recorder.tracing.frames import FrameRecorder
 
@@ -45,9 +46,13 @@ class MonitoringTracer:
 
     name = "monitoring"
 
-    def __init__(self, frames: FrameRecorder, contain: Contain) -> None:
+    def __init__(
+        self, frames: FrameRecorder, contain: Contain, activation: Activation | None = None,
+    ) -> None:
         self._frames = frames
         self._contain = contain
+        self._activation = activation
+        self._gate = activation  # closed until the activation file runs; None when open
         self._installed = False
         self._thread = 0
         self._other_thread = 0
@@ -127,6 +132,8 @@ class MonitoringTracer:
     def _start(self, code: CodeType, offset: int) -> Any:
         try:
             frames = self._frames
+            if self._gate is not None and not self._open_gate(code):
+                return self._mon.DISABLE  # before activation: disabled until the gate opens
             info = frames.infos.get(id(code))
             if info is None:
                 info = frames.info(code)
@@ -142,6 +149,22 @@ class MonitoringTracer:
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "call")
         return None
+
+    def _open_gate(self, code: CodeType) -> bool:
+        """The start check before activation: True when ``code`` opens the gate (now open)."""
+        gate = self._gate
+        if gate is None or not gate.opens(code) or not self._frames.filter.accepts(code):
+            return gate is None
+        if _get_ident() != self._thread:
+            return False
+        gate.frame, self._gate = _getframe(2), None
+        self._mon.restart_events()  # code seen before activation was DISABLEd: see it again
+        return True
+
+    def _ended(self, frame: Any) -> None:
+        activation = self._activation
+        if activation is not None and activation.ends_with(frame):
+            activation.on_end()
 
     def _resume(self, code: CodeType, offset: int) -> Any:
         try:
@@ -188,7 +211,10 @@ class MonitoringTracer:
 
     def _return(self, code: CodeType, offset: int, value: object) -> Any:
         try:
-            self._leave_return(_getframe(1), value)
+            frame = _getframe(1)
+            self._leave_return(frame, value)
+            if self._activation is not None:
+                self._ended(frame)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "return")
         return None
@@ -204,7 +230,10 @@ class MonitoringTracer:
         try:
             info = self._frames.infos.get(id(code))
             if info is not None and info.traced:
-                self._leave_unwind(_getframe(1), exc_value)
+                frame = _getframe(1)
+                self._leave_unwind(frame, exc_value)
+                if self._activation is not None:
+                    self._ended(frame)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "unwind")
         return None

@@ -25,6 +25,7 @@ from types import FrameType
 from typing import Any
 
 from recorder.errors import ErrorCode, usage
+from recorder.tracing.activation import Activation
 from recorder.tracing.base import Contain, FrameActions, frame_actions
 from recorder.tracing.frames import FrameRecorder
 
@@ -44,9 +45,13 @@ class SettraceTracer:
 
     name = "settrace"
 
-    def __init__(self, frames: FrameRecorder, contain: Contain) -> None:
+    def __init__(
+        self, frames: FrameRecorder, contain: Contain, activation: Activation | None = None,
+    ) -> None:
         self._frames = frames
         self._contain = contain
+        self._activation = activation
+        self._gate = activation  # closed until the activation file runs; None when open
         self._installed = False
         self._thread = 0
         # Exceptions seen per frame id: (exception, raised since the frame's last line).
@@ -113,6 +118,11 @@ class SettraceTracer:
                 info = frames.info(frame.f_code)
             if not info.traced:
                 return None
+            gate = self._gate
+            if gate is not None:
+                if not gate.opens(frame.f_code):
+                    return None  # before activation: no local tracing at all
+                gate.frame, self._gate = frame, None
             self._enter(frame, info)
             return self._local_fn
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
@@ -144,8 +154,12 @@ class SettraceTracer:
             self._leave_return(frame, arg)
         elif kind == "yield":
             self._leave_yield(frame, arg)
+            return
         else:
             self._leave_unwind(frame, raised[0] if raised else None)
+        activation = self._activation
+        if activation is not None and activation.ends_with(frame):
+            activation.on_end()
 
 
 def _exit_kind(frame: FrameType, raised: tuple[object, bool] | None) -> str:

@@ -26,6 +26,24 @@ CASES = [
     (["prog.py"], {"CODETRACER_ON_RECORDER_ERROR": "ignore"}, "ERR_INVALID_POLICY_VALUE",
      "CODETRACER_ON_RECORDER_ERROR"),
     (["--trace-dir", "afile", "prog.py"], {}, "ERR_TRACE_DIR_CONFLICT", "afile"),
+    # -m and the existing recorder's options (recorder.compat)
+    (["-m", "no_such_module_here"], {}, "ERR_MODULE_NOT_FOUND", "no_such_module_here"),
+    (["-m"], {}, "ERR_INVALID_ARGUMENT", "-m needs a module name"),
+    (["--format", "binary", "prog.py"], {}, "ERR_UNSUPPORTED_FORMAT", "binary"),
+    (["--io-capture", "proxies", "prog.py"], {}, "ERR_IO_CAPTURE_UNSUPPORTED", "--io-capture"),
+    (["--io-capture", "loud", "prog.py"], {}, "ERR_INVALID_ARGUMENT", "--io-capture"),
+    (["prog.py"], {"CODETRACER_CAPTURE_IO": "proxies+fd"}, "ERR_IO_CAPTURE_UNSUPPORTED",
+     "CODETRACER_CAPTURE_IO"),
+    (["--trace-filter", "f.toml", "prog.py"], {}, "ERR_TRACE_FILTER_UNSUPPORTED",
+     "--trace-filter"),
+    (["prog.py"], {"CODETRACER_TRACE_FILTER": "f.toml"}, "ERR_TRACE_FILTER_UNSUPPORTED",
+     "CODETRACER_TRACE_FILTER"),
+    (["--activation-path", "nowhere.py", "prog.py"], {}, "ERR_ACTIVATION_PATH_NOT_FOUND",
+     "nowhere.py"),
+    (["prog.py"], {"CODETRACER_PROPAGATE_SCRIPT_EXIT": "sometimes"}, "ERR_INVALID_POLICY_VALUE",
+     "CODETRACER_PROPAGATE_SCRIPT_EXIT"),
+    (["prog.py"], {"CODETRACER_MODULE_NAME_FROM_GLOBALS": "2"}, "ERR_INVALID_POLICY_VALUE",
+     "CODETRACER_MODULE_NAME_FROM_GLOBALS"),
 ]
 if sys.version_info < (3, 12):
     CASES.append((["--backend", "monitoring", "prog.py"], {}, "ERR_BACKEND_UNAVAILABLE", "3.12"))

@@ -17,9 +17,9 @@ from recorder.policy import (
 )
 
 BOOL_FIELDS = ["require_trace", "keep_partial_trace", "json_errors"]
-TRUE_VALUES = ["1", "true", "TRUE", "yes", "On", " on "]
-FALSE_VALUES = ["0", "false", "No", "off", "OFF"]
-BAD_BOOLS = ["", "2", "maybe", "enable", "y"]
+TRUE_VALUES = ["1", "true", "TRUE", "yes", "On", " on ", "t", "Y"]  # t/y/f/n: the Rust recorder's
+FALSE_VALUES = ["0", "false", "No", "off", "OFF", "f", "N"]
+BAD_BOOLS = ["", "2", "maybe", "enable", "ja"]  # "y" is a word now (the Rust recorder's)
 
 
 def test_defaults_are_the_safe_ones() -> None:
