@@ -46,6 +46,7 @@ from recorder.values.records import (
     type_name,
 )
 from recorder.values.redaction import is_secret_key, is_secret_name
+from recorder.values.structural import Shape
 from recorder.values.text import clip_text, int_text
 
 __all__ = ["ValueEncoder"]
@@ -84,6 +85,7 @@ class ValueEncoder(ObjectEncoding):
         self._max_nodes = limits.max_nodes
         self._tids: dict[tuple[int, str], int] = {}
         self._struct_tids: dict[tuple[str, tuple[str, ...]], int] = {}
+        self._shapes: dict[int, Shape] = {}
         # Ids of the commonest types, as plain attributes for the inline fast paths.
         self._t_bool = self._t_int = self._t_float = self._t_str = -1
         self._t_error: int | None = None  # None, not -1: tested with ``is`` (see encode)

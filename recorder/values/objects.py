@@ -35,19 +35,13 @@ from recorder.values.records import (
     type_name,
 )
 from recorder.values.redaction import is_secret_name
-from recorder.values.structural import (
-    builtin_base,
-    class_name,
-    fields,
-    is_enum_member,
-    is_program_type,
-    safe_summary,
-)
+from recorder.values.structural import Shape, safe_summary, shape_of
 from recorder.values.text import clip_bytes, clip_text, int_text
 
 __all__ = ["ObjectEncoding"]
 
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
+_SHAPE_CACHE = 4096
 
 
 class ObjectEncoding:
@@ -60,6 +54,7 @@ class ObjectEncoding:
     _max_elements: int
     _max_text: int
     _struct_tids: dict[tuple[str, tuple[str, ...]], int]
+    _shapes: dict[int, Shape]  # id(class) -> its shape; the shape keeps the class alive
 
     if TYPE_CHECKING:  # provided by ValueEncoder
         def _raw(self, text: str, lang_type: str) -> Record: ...
@@ -80,18 +75,22 @@ class ObjectEncoding:
             return self._raw(clip_bytes(value, self._max_text), "Bytes")  # type: ignore[arg-type]
         if self.value_repr:
             return self._by_repr(value, walk)
-        name = class_name(cls)
-        if is_enum_member(cls):
-            member = dict(fields(value) or ()).get("_name_")
+        cached = self._shapes.get(id(cls))
+        if cached is None:
+            if len(self._shapes) >= _SHAPE_CACHE:
+                self._shapes.clear()  # bounded: programs that make classes without end exist
+            cached = self._shapes[id(cls)] = shape_of(cls)
+        shape = cached
+        name = shape.name
+        if shape.kind == "struct":
+            return self._struct(value, name, shape.fields(value), depth, walk)
+        if shape.kind == "builtin" and shape.base is not None:
+            return self._builtin_subclass(value, shape.base, name, depth, walk)
+        if shape.kind == "enum":
+            member = dict(shape.fields(value)).get("_name_")
             text = f"{name}.{member}" if type(member) is str else f"<{name} member>"
             return self._raw(text, name)
-        base = builtin_base(cls)
-        if base is not None:
-            return self._builtin_subclass(value, base, name, depth, walk)
-        found = fields(value) if is_program_type(cls) else None
-        if found is None:
-            return self._raw(clip_text(safe_summary(value), self._max_text), name)
-        return self._struct(value, name, found, depth, walk)
+        return self._raw(clip_text(safe_summary(value), self._max_text), name)
 
     def _by_repr(self, value: object, walk: Walk) -> Record:
         """The opt-in ``--value-repr repr`` mode: ``repr()`` runs the program's ``__repr__``."""

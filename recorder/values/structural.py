@@ -24,12 +24,14 @@ from typing import Any
 
 __all__ = [
     "BUILTIN_BASES",
+    "Shape",
     "builtin_base",
     "class_name",
     "fields",
     "is_enum_member",
     "is_program_type",
     "safe_summary",
+    "shape_of",
 ]
 
 _TYPE_DICT = type.__dict__["__dict__"]
@@ -88,38 +90,80 @@ def is_enum_member(cls: type) -> bool:
     return any(class_name(klass) == "enum.Enum" for klass in _mro(cls))
 
 
+class Shape:
+    """What the encoder needs to know about one class, computed once (see :func:`shape_of`).
+
+    ``kind`` is ``"enum"``, ``"builtin"`` (a subclass of ``base``), ``"struct"`` (readable
+    fields: the ``__dict__`` descriptor and/or slot descriptors) or ``"summary"``.
+    """
+
+    __slots__ = ("base", "dict_descriptor", "kind", "name", "owner", "slots")
+
+    def __init__(self, cls: type) -> None:
+        self.owner = cls  # keeps the class alive while cached by id()
+        self.name = class_name(cls)
+        self.base = builtin_base(cls)
+        self.dict_descriptor: Any = None
+        self.slots: list[tuple[str, Any]] = []
+        if self.base is None or is_enum_member(cls):
+            self._find_storage(cls)
+        if is_enum_member(cls):
+            self.kind = "enum"
+        elif self.base is not None:
+            self.kind = "builtin"
+        else:
+            has_fields = self.dict_descriptor is not None or bool(self.slots)
+            self.kind = "struct" if has_fields and is_program_type(cls) else "summary"
+
+    def _find_storage(self, cls: type) -> None:
+        seen: set[str] = set()
+        for klass in _mro(cls):
+            namespace = _namespace(klass)
+            try:
+                entries = (list(namespace.items())
+                           if type(namespace) is types.MappingProxyType else [])
+            except Exception:  # noqa: REC005 - an unreadable namespace contributes nothing
+                entries = []
+            for name, descriptor in entries:
+                if type(name) is not str or name in seen:
+                    continue
+                kind = type(descriptor)
+                if kind is _GETSET and name == "__dict__":
+                    seen.add(name)
+                    self.dict_descriptor = descriptor
+                elif kind is _MEMBER and not name.startswith("__"):
+                    seen.add(name)
+                    self.slots.append((name, descriptor))
+
+    def fields(self, value: object) -> list[tuple[str, object]]:
+        """``value``'s ``__dict__`` entries, then its set slots (no program code runs)."""
+        found: list[tuple[str, object]] = []
+        cls = type(value)
+        if self.dict_descriptor is not None:
+            _dict_fields(self.dict_descriptor, value, cls, found)
+        for name, descriptor in self.slots:
+            try:
+                found.append((name, descriptor.__get__(value, cls)))
+            except AttributeError:
+                continue  # an unset slot: nothing to show
+        return found
+
+
+def shape_of(cls: type) -> Shape:
+    """The :class:`Shape` of ``cls`` (not cached here: the encoder keeps one per class)."""
+    return Shape(cls)
+
+
 def fields(value: object) -> list[tuple[str, object]] | None:
     """The instance's own fields (``__dict__`` entries, then set ``__slots__``), or None.
 
     None means the object keeps its state where Python code cannot see it without calling it
     (a C type such as a compiled regex or a socket): it gets a summary instead of fields.
     """
-    cls = type(value)
-    found: list[tuple[str, object]] = []
-    seen: set[str] = set()
-    has_storage = False
-    for klass in _mro(cls):
-        namespace = _namespace(klass)
-        try:
-            entries = list(namespace.items()) if type(namespace) is types.MappingProxyType else []
-        except Exception:  # noqa: REC005 - an unreadable namespace contributes nothing
-            entries = []
-        for name, descriptor in entries:
-            if type(name) is not str or name in seen:
-                continue
-            kind = type(descriptor)
-            if kind is _GETSET and name == "__dict__":
-                has_storage = True
-                seen.add(name)
-                _dict_fields(descriptor, value, cls, found)
-            elif kind is _MEMBER and not name.startswith("__"):
-                has_storage = True
-                seen.add(name)
-                try:
-                    found.append((name, descriptor.__get__(value, cls)))
-                except AttributeError:
-                    continue  # an unset slot: nothing to show
-    return found if has_storage else None
+    shape = Shape(type(value))
+    if shape.dict_descriptor is None and not shape.slots:
+        return None
+    return shape.fields(value)
 
 
 def _dict_fields(
