@@ -1,6 +1,6 @@
 """Result cache for ``python -m lint_rules check``: unchanged files are not parsed again.
 
-A cache entry is keyed by the SHA-256 of (tool version, engine, configuration fingerprint, path,
+A cache entry is keyed by the SHA-256 of (tool version, configuration fingerprint, path,
 file content), so editing a file, the configuration or upgrading the tool all miss naturally;
 there is nothing to invalidate.  Entries are small JSON files under ``.lint_rules_cache/`` written
 atomically (temp file + rename), so concurrent runs never read half an entry.  The cache is an
@@ -22,9 +22,9 @@ CACHE_DIR_NAME = ".lint_rules_cache"
 _LAYOUT = "v1"
 
 
-def cache_key(content: bytes, path: str, engine: str, fingerprint: str) -> str:
+def cache_key(content: bytes, path: str, fingerprint: str) -> str:
     digest = hashlib.sha256()
-    for part in (VERSION, engine, fingerprint, path):
+    for part in (VERSION, fingerprint, path):
         digest.update(part.encode("utf-8", "surrogateescape"))
         digest.update(b"\0")
     digest.update(content)

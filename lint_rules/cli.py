@@ -21,7 +21,7 @@ from lint_rules.cache import CACHE_DIR_NAME, ResultCache
 from lint_rules.catalog import VERSION
 from lint_rules.config import ConfigResolver, LintConfig, find_pyproject, read_config
 from lint_rules.errors import LintError, LintUsageError
-from lint_rules.runner import ENGINES, check_paths, decode, discover, import_optional
+from lint_rules.runner import check_paths, decode, discover, import_optional
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -52,7 +52,8 @@ def build_parser(out: TextIO) -> _Parser:
     check = commands.add_parser("check", help="report rule violations")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--format", choices=sorted(report.FORMATS), default="text")
-    check.add_argument("--engine", choices=sorted(ENGINES), default="ast")
+    # Removed in 0.2.0 (one analysis decides every rule); kept only to explain the change.
+    check.add_argument("--engine", default=None, help=argparse.SUPPRESS)
     check.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1)
     check.add_argument("--no-cache", action="store_true", help="neither read nor write cache")
     check.add_argument("--cache-dir", help=f"default: {CACHE_DIR_NAME}/ in the project root")
@@ -115,11 +116,16 @@ def _cache(args: argparse.Namespace) -> ResultCache:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.engine is not None:
+        raise LintUsageError(
+            f"check --engine {args.engine} was removed in lint_rules 0.2.0: check always runs the "
+            "one analysis (the former 'ast' engine); drop --engine (libcst is used only by fix)"
+        )
     if args.jobs < 1:
         raise LintUsageError("--jobs must be at least 1")
     config_for = _config_for(args)
     files = discover(args.paths)
-    findings, _stats = check_paths(files, args.engine, config_for, _cache(args), args.jobs)
+    findings, _stats = check_paths(files, config_for, _cache(args), args.jobs)
     out.write(report.FORMATS[args.format](findings))
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 

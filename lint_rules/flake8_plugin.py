@@ -1,4 +1,4 @@
-"""The flake8 plugin ``REC``: runs the ``ast`` engine on the tree flake8 already parsed.
+"""The flake8 plugin ``REC``: runs the one analysis on the tree flake8 already parsed.
 
 Registered as ``REC = "lint_rules.flake8_plugin:RecPlugin"`` (``flake8.extension``).  It never
 imports libcst.  Settings come from flake8's own option system (``--rec-facade-modules`` and
@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, ClassVar
 
-from lint_rules.ast_engine import hits_for_tree
 from lint_rules.catalog import BY_CODE, VERSION
+from lint_rules.checker import hits_for_tree
 from lint_rules.config import ConfigResolver, LintConfig
 
 # flake8 option -> LintConfig field
@@ -82,7 +82,7 @@ class RecPlugin:
         if not isinstance(self.tree, ast.Module):
             return
         seen: set[tuple[int, int, str]] = set()
-        for node, code, detail in hits_for_tree(self.tree, self.filename, self._config()):
+        for node, code, detail, _ctx in hits_for_tree(self.tree, self.filename, self._config()):
             line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
             if (line, col, code) in seen:
                 continue

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_engines_agree import PATHS, programs
+from programs import PATHS, programs
 
-from lint_rules import ast_engine, cst_engine
+from lint_rules import checker
 from lint_rules.catalog import EXAMPLE_CONFIG, RULES, examples
 from lint_rules.fixers import fix_source
 
@@ -155,7 +155,7 @@ def test_asserts_inside_the_facade_are_left_alone() -> None:
 
 
 def _codes(source: str, path: str) -> Counter[str]:
-    return Counter(f.code for f in ast_engine.check_source(source, path, EXAMPLE_CONFIG))
+    return Counter(f.code for f in checker.check_source(source, path, EXAMPLE_CONFIG))
 
 
 def _check_fix(source: str, path: str) -> str:
@@ -199,7 +199,7 @@ def test_legacy_module_keeps_only_what_cannot_be_fixed() -> None:
     assert sum(_codes(source, path).values()) > len(_unfixable_markers(source)) + 8
     fixed = _check_fix(source, path)
     lines = fixed.splitlines()
-    for engine in (ast_engine, cst_engine):
+    for engine in (checker,):
         remaining = {
             (f.code, lines[f.line - 1].strip())
             for f in engine.check_source(fixed, path, EXAMPLE_CONFIG)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lint_rules.ast_engine import check_source
 from lint_rules.catalog import EXAMPLE_CONFIG, RULES, examples
+from lint_rules.checker import check_source
 
 SNIPPETS = [source for rule in RULES for source, _ in examples(rule.valid + rule.invalid)]
 TOKENS = st.sampled_from(

@@ -13,8 +13,8 @@ from dataclasses import replace
 
 import pytest
 
-from lint_rules.ast_engine import check_source
 from lint_rules.catalog import EXAMPLE_CONFIG
+from lint_rules.checker import check_source
 
 CASES: list[tuple[str, str, str, set[tuple[int, str]]]] = [
     # (id, path, source, expected {(line, code)})

@@ -1,8 +1,10 @@
-"""The fast engine: ``check_source`` on the standard library's ``ast`` (no libcst).
+"""The one analysis: ``check_source`` on the standard library's ``ast`` (no libcst).
 
-This is what the flake8 plugin and ``python -m lint_rules check`` run.  One parse, one
-iterative pass (:mod:`lint_rules.ast_collect`), then the rule checks (:mod:`lint_rules.ast_rules`)
-on the few collected nodes.  A file that does not parse yields one REC000 finding.
+Every rule is decided here, and only here: the flake8 plugin, ``python -m lint_rules check``,
+``fix`` and the Fixit plugin all run it.  One parse, one iterative pass
+(:mod:`lint_rules.collect`), then the rule checks (:mod:`lint_rules.rules`) on the few collected
+nodes.  A file that does not parse yields one REC000 finding.  :func:`analyse` adds the fixer's
+facts (:mod:`lint_rules.fixfacts`) to the findings a codemod can rewrite.
 """
 
 from __future__ import annotations
@@ -13,8 +15,13 @@ import warnings
 from collections.abc import Iterable, Iterator
 
 from lint_rules import config as cfgmod
-from lint_rules.ast_collect import Collector
-from lint_rules.ast_rules import (
+from lint_rules.catalog import BY_CODE
+from lint_rules.collect import Collector
+from lint_rules.config import LintConfig
+from lint_rules.findings import Finding
+from lint_rules.fixfacts import FactFinder, with_fixes
+from lint_rules.noqa import suppressed
+from lint_rules.rules import (
     Classifier,
     FileRole,
     Hit,
@@ -24,10 +31,6 @@ from lint_rules.ast_rules import (
     check_raises,
     check_stdout_refs,
 )
-from lint_rules.catalog import BY_CODE
-from lint_rules.config import LintConfig
-from lint_rules.findings import Finding
-from lint_rules.noqa import suppressed
 
 
 def file_role(path: str, config: LintConfig) -> tuple[FileRole, str, str]:
@@ -61,7 +64,7 @@ def findings_from_hits(
 ) -> list[Finding]:
     """Apply select/ignore and noqa, format messages, deduplicate and sort."""
     seen: set[Finding] = set()
-    for node, code, detail in hits:
+    for node, code, detail, _ctx in hits:
         line = getattr(node, "lineno", 1)
         col = getattr(node, "col_offset", 0)
         if not config.enabled(code) or suppressed(lines, line, code):
@@ -93,3 +96,16 @@ def check_source(source: str, path: str, config: LintConfig) -> list[Finding]:
         return [parsed] if config.enabled("REC000") else []
     lines = source.splitlines()
     return findings_from_hits(hits_for_tree(parsed, path, config), path, lines, config)
+
+
+def analyse(source: str, path: str, config: LintConfig) -> list[Finding]:
+    """``check_source``'s findings, those a codemod can rewrite carrying their ``fix`` facts."""
+    parsed = parse(source, path)
+    if isinstance(parsed, Finding):
+        return [parsed] if config.enabled("REC000") else []
+    hits = list(hits_for_tree(parsed, path, config))
+    findings = findings_from_hits(hits, path, source.splitlines(), config)
+    role = file_role(path, config)[0]
+    # REC002/REC003 fixes import from the façade: none without one, none inside it.
+    facade = config.facade_modules[0] if config.facade_modules and not role.is_facade else None
+    return with_fixes(findings, hits, FactFinder(source, parsed, facade))

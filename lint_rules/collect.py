@@ -4,7 +4,7 @@ The walk is iterative (an explicit stack of ``(node, context)``) so that deeply 
 expressions cannot exhaust Python's recursion limit.  Each node carries an immutable
 :class:`Context` (its scope, enclosing function, enclosing handlers, ``TYPE_CHECKING`` flag);
 children share their parent's context unless the node opens a scope or a handler.  Rules are
-evaluated afterwards by :mod:`lint_rules.ast_rules`, once every binding is known.
+evaluated afterwards by :mod:`lint_rules.rules`, once every binding is known.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ class FunctionInfo:
     """The nearest enclosing ``def``/``lambda`` (``name`` is None for a lambda)."""
 
     name: str | None
+    # ``@abstractmethod``, or a method whose whole body is ``raise NotImplementedError``
+    # (after an optional docstring): both may raise NotImplementedError.
     abstract: bool
 
 
@@ -73,6 +75,22 @@ if hasattr(ast, "TypeAlias"):  # 3.12+: ``type X = ...`` binds X, and its name i
     _CHILD_FIELDS[ast.TypeAlias] = ("name", "type_params", "value")
 
 
+def _is_placeholder(body: list[ast.stmt]) -> bool:
+    """A body that is only ``raise NotImplementedError[(...)]``, after an optional docstring.
+
+    Matched by spelling, like ``@abstractmethod``; the rule still checks that the raised name
+    is the builtin."""
+    first = body[0] if body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        body = body[1:] if isinstance(first.value.value, str) else body
+    only = body[0] if len(body) == 1 else None
+    if not isinstance(only, ast.Raise) or only.exc is None:
+        return False
+    exc = only.exc
+    target = exc.func if isinstance(exc, ast.Call) else exc
+    return type(target) is ast.Name and target.id == semantics.ABSTRACT_EXCEPTION
+
+
 def _child_fields(cls: type) -> tuple[str, ...]:
     """The fields of ``cls`` the walk descends into (none for anything that is not a node)."""
     return tuple(name for name in getattr(cls, "_fields", ()) if name not in _SKIP_FIELDS)
@@ -88,6 +106,8 @@ class Collector:
         self.module_scope = Scope("module", None)
         self._root = Context(self.module_scope, module)
         self._stack: list[tuple[ast.AST, Context]] = []
+        # Calls whose value a ``return`` hands back: an error object returned is not raised.
+        self._returned: set[ast.Call] = set()
         self._dispatch: dict[type[ast.AST], Callable[[Any, Context], bool]] = {
             ast.FunctionDef: self._function,
             ast.AsyncFunctionDef: self._function,
@@ -106,6 +126,7 @@ class Collector:
             ast.ExceptHandler: self._handler,
             ast.If: self._if,
             ast.Raise: self._raise,
+            ast.Return: self._return,
             ast.Call: self._call,
             ast.Assert: self._assert,
             ast.Attribute: self._attribute,
@@ -169,6 +190,7 @@ class Collector:
         scope = Scope("function", ctx.scope)
         qualname = f"{ctx.qualname}.{node.name}"
         abstract = any(semantics.is_abstract_decorator(dotted(d)) for d in node.decorator_list)
+        abstract = abstract or (ctx.scope.kind == "class" and _is_placeholder(node.body))
         inner = replace(
             ctx,
             scope=scope,
@@ -305,9 +327,15 @@ class Collector:
             self.out.raises.append((node, ctx))
         return True
 
+    def _return(self, node: ast.Return, ctx: Context) -> bool:
+        if type(node.value) is ast.Call:
+            self._returned.add(node.value)
+        return True
+
     def _call(self, node: ast.Call, ctx: Context) -> bool:
-        for handler in ctx.handlers:
-            handler.calls.append((node, ctx.scope))
+        if node not in self._returned:
+            for handler in ctx.handlers:
+                handler.calls.append((node, ctx.scope))
         if not ctx.type_checking:
             self.out.calls.append((node, ctx))
         return True
