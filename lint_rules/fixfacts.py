@@ -40,6 +40,14 @@ _DEFAULT_LOGGERS = ("logger", "log", "_logger")
 _FALLBACK_LOGGER = "_rec_logger"
 
 
+def char_position(lines: list[str], line: int, byte_col: int) -> tuple[int, int]:
+    """``(line, column)`` with the column in characters: ``ast`` counts UTF-8 bytes, libcst
+    (and so the fixer and Fixit) count characters."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    prefix = text.encode("utf-8")[:byte_col]
+    return line, len(prefix.decode("utf-8", errors="replace"))
+
+
 def constructor_for(builtin: str) -> str | None:
     """The façade constructor for raising builtin exception class ``builtin``, or None.
 
@@ -117,15 +125,9 @@ class FactFinder:
         self.facade = facade
         self._logger: tuple[str, str | None] | None = None
 
-    def _char(self, line: int, byte_col: int) -> tuple[int, int]:
-        """``ast`` columns count UTF-8 bytes; libcst's count characters."""
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        prefix = text.encode("utf-8")[:byte_col]
-        return line, len(prefix.decode("utf-8", errors="replace"))
-
     def _fix(self, node: ast.expr | ast.stmt, kind: str, **facts: object) -> Fix:
-        start = self._char(node.lineno, node.col_offset)
-        end = self._char(node.end_lineno or node.lineno, node.end_col_offset or 0)
+        start = char_position(self.lines, node.lineno, node.col_offset)
+        end = char_position(self.lines, node.end_lineno or node.lineno, node.end_col_offset or 0)
         return Fix(kind, start, end, **facts)  # type: ignore[arg-type]
 
     def for_hit(self, hit: Hit) -> Fix | None:

@@ -1,6 +1,7 @@
 """The autofix codemods: each fix (source in -> fixed source out), what is left alone, the
-imports added exactly once, idempotence, and a realistic legacy module where, after ``fix``,
-``check`` reports exactly what cannot be fixed automatically.
+imports added exactly once, idempotence, no undefined name introduced (pyflakes F821), the
+fixer applying exactly the facts it is handed, and a realistic legacy module where, after
+``fix``, ``check`` reports exactly what cannot be fixed automatically.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from programs import PATHS, programs
+from pyflakes.checker import Checker
+from pyflakes.messages import UndefinedName
 
 from lint_rules import checker
 from lint_rules.catalog import EXAMPLE_CONFIG, RULES, examples
-from lint_rules.fixers import fix_source
+from lint_rules.findings import Fix
+from lint_rules.fixers import fix_source, fix_with
 
 LEGACY = Path(__file__).parent / "legacy" / "legacy_module.py"
 MODULE = "pkg/module.py"
@@ -158,10 +162,18 @@ def _codes(source: str, path: str) -> Counter[str]:
     return Counter(f.code for f in checker.check_source(source, path, EXAMPLE_CONFIG))
 
 
+def undefined_names(source: str) -> set[str]:
+    """The names pyflakes reports as undefined (F821)."""
+    messages = Checker(ast.parse(source), "<fixed>").messages
+    return {str(m.message_args[0]) for m in messages if isinstance(m, UndefinedName)}
+
+
 def _check_fix(source: str, path: str) -> str:
-    """Properties every fix has: parses, idempotent, never adds a finding, imports once."""
+    """Properties every fix has: parses, idempotent, never adds a finding or an undefined name
+    (a missing import), imports once."""
     fixed = fix(source, path)
     ast.parse(fixed)
+    assert undefined_names(fixed) <= undefined_names(source)
     assert fix(fixed, path) == fixed
     before, after = _codes(source, path), _codes(fixed, path)
     assert all(after[code] <= before[code] for code in after), (before, after)
@@ -219,3 +231,78 @@ def test_legacy_module_keeps_only_what_cannot_be_fixed() -> None:
 @given(source=programs, path=st.sampled_from(PATHS))
 def test_generated_programs_fix_cleanly(source: str, path: str) -> None:
     _check_fix(source, path)
+
+
+# -- the fixer applies the facts it is handed, and decides nothing ---------------------------
+
+SOURCE = "print('a')\nprint('b')\nassert ok\nraise ValueError('v')\n"
+
+
+def _facts(source: str, path: str = MODULE) -> dict[int, Fix]:
+    return {
+        f.line: f.fix
+        for f in checker.analyse(source, path, EXAMPLE_CONFIG)
+        if f.fix is not None
+    }
+
+
+def test_the_fixer_touches_only_the_findings_it_is_given() -> None:
+    facts = _facts(SOURCE)
+    assert sorted(facts) == [1, 2, 3, 4]
+    fixed = fix_with(SOURCE, MODULE, [facts[2]])
+    assert fixed == LOGGER + "\nprint('a')\nlogger.info('b')\nassert ok\nraise ValueError('v')\n"
+    fixed = fix_with(SOURCE, MODULE, [facts[3]])
+    assert fixed == (
+        FACADE_IMPORT + "ErrorCode, ensure_internal\n\nprint('a')\nprint('b')\n"
+        'ensure_internal(ok, ErrorCode.INVARIANT_VIOLATED, "assertion failed: ok")\n'
+        "raise ValueError('v')\n"
+    )
+    assert fix_with(SOURCE, MODULE, []) == SOURCE
+
+
+def test_the_fixer_applies_hand_made_facts_without_judging_them() -> None:
+    # An output module may print: the analysis reports nothing, yet a hand-made fact is applied
+    # as it says (level, logger name, no logger line, no import).
+    source = "print('x', file=sys.stderr)\n"
+    assert _facts(source, "pkg/output.py") == {}
+    made = Fix("Call", (1, 0), (1, 27), call="error", logger="audit")
+    assert fix_with(source, "pkg/output.py", [made]) == "audit.error('x')\n"
+    made = Fix("Raise", (1, 0), (1, 20), call="target", message="it broke",
+               imports=(("my.errors", "target"),))
+    assert fix_with("raise KeyError(key)\n", MODULE, [made]) == (
+        "from my.errors import target\n\n"
+        'raise target(ErrorCode.UNKNOWN, "it broke")  # TODO(REC003): pick an ERR_* code\n'
+    )
+
+
+def test_a_fact_that_matches_no_node_changes_nothing() -> None:
+    wrong_place = Fix("Call", (1, 3), (1, 13), call="info", logger="logger")
+    wrong_kind = Fix("Assert", (1, 0), (1, 10))
+    assert fix_with("print('x')\n", MODULE, [wrong_place, wrong_kind]) == "print('x')\n"
+
+
+def test_nodes_starting_together_are_told_apart_by_their_end() -> None:
+    source = "print('a')('b')\n"
+    outer, inner = Fix("Call", (1, 0), (1, 15)), Fix("Call", (1, 0), (1, 10))
+    assert fix_with(source, MODULE, [replace(inner, call="info", logger="log")]) == (
+        "log.info('a')('b')\n"
+    )
+    assert fix_with(source, MODULE, [replace(outer, call="info", logger="log")]) == (
+        "log.info('b')\n"
+    )
+
+
+def test_missing_imports_are_caught_by_the_undefined_name_property() -> None:
+    # A fact that forgets its imports yields code using an undefined name: the property used
+    # by every fixer test above must see it.
+    facts = _facts("assert ok\n")
+    forgetful = replace(facts[1], imports=())
+    fixed = fix_with("assert ok\n", MODULE, [forgetful])
+    assert undefined_names(fixed) - undefined_names("assert ok\n") == {
+        "ensure_internal", "ErrorCode"
+    }
+
+
+def test_columns_are_characters_for_libcst() -> None:
+    source = "x = 'é'; print('ü', x)\n"
+    assert fix(source) == LOGGER + "\nx = 'é'; logger.info(\"%s %s\", 'ü', x)\n"
