@@ -29,16 +29,15 @@ _FINDING = re.compile(r"^\S+?(?::|@)\d+:\d+", re.MULTILINE)
 
 PARSE_1 = "ast.parse, 1 core (reference)"
 PARSE_N = "ast.parse, all cores (reference)"
-OURS_FAST = "lint_rules check (ast engine, all cores)"
-OURS_FAST_1 = "lint_rules check --jobs 1 (ast engine, 1 core)"
+OURS_FAST = "lint_rules check (all cores)"
+OURS_FAST_1 = "lint_rules check --jobs 1 (1 core)"
 OURS_FAST_WARM = "lint_rules check, second run (cache)"
 RUFF = f"ruff --select {RUFF_RULES}"
 RUFF_WARM = "ruff, second run (cache)"
 FLAKE8_BASE = "flake8 baseline (plugin not installed)"
 FLAKE8_ALL = "flake8 + REC plugin (default checks + REC)"
 FLAKE8_REC = "flake8 --select REC"
-OURS_CST = "lint_rules check --engine cst"
-FIXIT = "Fixit, REC-equivalent rules"
+OURS_FIX = "lint_rules fix --diff (1 core)"
 LABELS = {
     "flake8_all": FLAKE8_ALL,
     "flake8_base": FLAKE8_BASE,
@@ -47,8 +46,7 @@ LABELS = {
     "parse_1": PARSE_1,
     "warm": OURS_FAST_WARM,
     "parse_n": PARSE_N,
-    "cst": OURS_CST,
-    "fixit": FIXIT,
+    "fix": OURS_FIX,
 }
 
 
@@ -147,34 +145,22 @@ def _baseline_command(ctx: Context, work: Path) -> Command:
     )
 
 
-def _cst_commands(ctx: Context, work: Path) -> list[Command]:
+# The fix sample gets a façade to import from, so that asserts and raises are fixed too (without
+# one only prints are); the other groups keep the default configuration.
+FIX_CONFIG = '[tool.lint_rules]\nfacade-modules = ["project.errors"]\n'
+
+
+def _fix_commands(ctx: Context, work: Path) -> list[Command]:
     py = ctx.python("3.11")
-    cache = work / "cst-cache"
-    ours = (str(py), "-m", "lint_rules", "check", "--cache-dir", str(cache))
+    (work / "pyproject.toml").write_text(FIX_CONFIG, encoding="utf-8")
+    cache = work / "check-cache"
+    check = (str(py), "-m", "lint_rules", "check", "--cache-dir", str(cache), "stdlib")
+    fix = (str(py), "-m", "lint_rules", "fix", "--diff", "stdlib")
+    env = envs.repo_env()
     return [
-        Command(
-            OURS_FAST,
-            (*ours, "stdlib"),
-            env=envs.repo_env(),
-            cwd=work,
-            ok_codes=LINT_OK,
-            scratch=cache,
-        ),
-        Command(
-            OURS_CST,
-            (*ours, "--engine", "cst", "stdlib"),
-            env=envs.repo_env(),
-            cwd=work,
-            ok_codes=LINT_OK,
-            scratch=cache,
-        ),
+        Command(OURS_FAST, check, env=env, cwd=work, ok_codes=LINT_OK, scratch=cache),
+        Command(OURS_FIX, fix, env=env, cwd=work, ok_codes=LINT_OK, timeout=900.0),
     ]
-
-
-def _fixit_command(ctx: Context, work: Path) -> Command:
-    fixit = _python_tool(envs.fixit_python(ctx.python("3.11")), "fixit")
-    argv = (fixit, "--rules", "bench.fixit_rules.rec_equivalents", "lint", "stdlib")
-    return Command(FIXIT, argv, env={"PYTHONPATH": str(envs.REPO)}, cwd=work, ok_codes=LINT_OK)
 
 
 def _measure(
@@ -211,12 +197,12 @@ def run(ctx: Context) -> PartResult:
     # alternating runs of each variant inside the time budget, and the ratio is what matters.
     every_big = 8 if ctx.quick else 1
     every_flake8 = 8 if ctx.quick else 4
-    every_cst = 64 if ctx.quick else 24
+    every_fix = 64 if ctx.quick else 24
     root = Path(tempfile.mkdtemp(prefix="bench-lint-"))
     try:
         big = corpus.build(stdlib, root / "big" / "stdlib", every=every_big)
         part = corpus.build(stdlib, root / "flake8" / "stdlib", every=every_flake8)
-        sample = corpus.build(stdlib, root / "sample" / "stdlib", every=every_cst)
+        sample = corpus.build(stdlib, root / "sample" / "stdlib", every=every_fix)
         listfile = corpus.write_list(big, root / "big-files.txt")
         work = big.root.parent
         ctx.progress(f"lint corpus: {len(big.files)} files, {big.lines} lines")
@@ -239,14 +225,11 @@ def run(ctx: Context) -> PartResult:
                 ctx.reps(full=3, quick=2),
             ),
             (
-                f"{_scope(every_cst)}: the libcst engines",
+                f"{_scope(every_fix)}: fix throughput",
                 sample,
                 OURS_FAST,
-                [
-                    (lambda: _cst_commands(ctx, sample.root.parent), OURS_CST),
-                    (lambda: _fixit_command(ctx, sample.root.parent), FIXIT),
-                ],
-                ctx.reps(full=2, quick=2),
+                [(lambda: _fix_commands(ctx, sample.root.parent), OURS_FIX)],
+                ctx.reps(full=3, quick=2),
             ),
         ]
         sections = [_group(ctx, *group) for group in groups]
