@@ -38,6 +38,8 @@ class ResultCache:
         self.directory = directory / _LAYOUT if directory is not None else None
         self.hits = 0
         self.misses = 0
+        # Shard directories this process already made (one mkdir each, not one per entry).
+        self._made: set[Path] = set()
 
     def _entry(self, key: str) -> Path | None:
         return None if self.directory is None else self.directory / key[:2] / f"{key}.json"
@@ -61,8 +63,10 @@ class ResultCache:
             return
         payload = json.dumps([f.to_dict() for f in findings])
         try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            self._ignore_in_git(entry.parents[2])
+            if entry.parent not in self._made:
+                entry.parent.mkdir(parents=True, exist_ok=True)
+                self._ignore_in_git(entry.parents[2])
+                self._made.add(entry.parent)
             handle, temp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(payload)

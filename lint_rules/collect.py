@@ -16,7 +16,7 @@ from itertools import repeat
 from typing import Any
 
 from lint_rules import semantics
-from lint_rules.scopes import Binding, Scope, dotted, resolve_import
+from lint_rules.scopes import Binding, Scope, ScopeKind, dotted, resolve_import
 
 
 @dataclass(eq=False)
@@ -61,6 +61,7 @@ class Collected:
     stdout_refs: list[tuple[ast.expr, Context]] = field(default_factory=list)
 
 
+_NAME, _STORE, _CONSTANT = ast.Name, ast.Store, ast.Constant
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 # Fields that never lead to a node a rule or a binding depends on: expression contexts,
@@ -104,6 +105,7 @@ class Collector:
         self.guards = frozenset(guard_functions)
         self.out = Collected()
         self.module_scope = Scope("module", None)
+        self.scopes = [self.module_scope]
         self._root = Context(self.module_scope, module)
         self._stack: list[tuple[ast.AST, Context]] = []
         # Calls whose value a ``return`` hands back: an error object returned is not raised.
@@ -146,7 +148,21 @@ class Collector:
                 self._children(node, ctx)
         return self.out
 
+    def release(self) -> None:
+        """Break the reference cycles (Scope <-> Binding, this collector <-> its bound methods
+        in the dispatch table), so that reference counting frees the file's analysis at once
+        (``check`` runs with the cyclic GC paused)."""
+        for scope in self.scopes:
+            scope.bindings.clear()
+        self.scopes.clear()
+        self._dispatch.clear()
+
     # -- helpers -----------------------------------------------------------------------------
+
+    def _scope(self, kind: ScopeKind, parent: Scope) -> Scope:
+        scope = Scope(kind, parent)
+        self.scopes.append(scope)
+        return scope
 
     def _push(self, nodes: list[ast.AST], ctx: Context) -> None:
         # Reversed so that source order is preserved (``global`` before the assignments).
@@ -165,7 +181,19 @@ class Collector:
                 children += value
             elif value is not None:
                 children.append(value)
-        self._stack.extend(zip(reversed(children), repeat(ctx)))
+        # Names and constants are most of the leaves: handled here rather than pushed, popped
+        # and dispatched one by one (the walk's largest cost after parsing).
+        pushed = []
+        for child in children:
+            kind = type(child)
+            if kind is _NAME:
+                if type(child.ctx) is _STORE:
+                    self._bind(ctx.scope, child.id)
+                elif child.id == "__stdout__" and not ctx.type_checking:
+                    self.out.stdout_refs.append((child, ctx))
+            elif kind is not _CONSTANT:
+                pushed.append(child)
+        self._stack.extend(zip(reversed(pushed), repeat(ctx)))
 
     def _push_exprs(self, nodes: list[ast.expr | None], ctx: Context) -> None:
         self._push([n for n in nodes if n is not None], ctx)
@@ -187,41 +215,36 @@ class Collector:
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> bool:
         self._bind(ctx.scope, node.name)
-        scope = Scope("function", ctx.scope)
+        scope = self._scope("function", ctx.scope)
         qualname = f"{ctx.qualname}.{node.name}"
         abstract = any(semantics.is_abstract_decorator(dotted(d)) for d in node.decorator_list)
         abstract = abstract or (ctx.scope.kind == "class" and _is_placeholder(node.body))
-        inner = replace(
-            ctx,
-            scope=scope,
-            qualname=qualname,
-            function=FunctionInfo(node.name, abstract),
-            handlers=(),
-            guarded=ctx.guarded or qualname in self.guards,
-        )
+        guarded = ctx.guarded or qualname in self.guards
+        function = FunctionInfo(node.name, abstract)
+        # Contexts are built directly: dataclasses.replace costs several times more.
+        inner = Context(scope, qualname, function, (), guarded, ctx.type_checking)
         self._push(list(node.body), inner)
         self._arguments(node.args, ctx, scope)
         self._push_exprs([*node.decorator_list, node.returns], ctx)
         return False
 
     def _lambda(self, node: ast.Lambda, ctx: Context) -> bool:
-        scope = Scope("function", ctx.scope)
-        inner = replace(
-            ctx,
-            scope=scope,
-            qualname=f"{ctx.qualname}.<lambda>",
-            function=FunctionInfo(None, False),
-            handlers=(),
-        )
+        scope = self._scope("function", ctx.scope)
+        function = FunctionInfo(None, False)
+        qualname = f"{ctx.qualname}.<lambda>"
+        inner = Context(scope, qualname, function, (), ctx.guarded, ctx.type_checking)
         self._push([node.body], inner)
         self._arguments(node.args, ctx, scope)
         return False
 
     def _class(self, node: ast.ClassDef, ctx: Context) -> bool:
         self._bind(ctx.scope, node.name, "class", node)
-        scope = Scope("class", ctx.scope)
+        scope = self._scope("class", ctx.scope)
         qualname = f"{ctx.qualname}.{node.name}"
-        self._push(list(node.body), replace(ctx, scope=scope, qualname=qualname))
+        inner = Context(
+            scope, qualname, ctx.function, ctx.handlers, ctx.guarded, ctx.type_checking
+        )
+        self._push(list(node.body), inner)
         self._push_exprs([*node.decorator_list, *node.bases], ctx)
         self._push([k.value for k in node.keywords], ctx)
         return False
@@ -229,8 +252,10 @@ class Collector:
     def _comprehension(
         self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, ctx: Context
     ) -> bool:
-        scope = Scope("comprehension", ctx.scope)
-        inner = replace(ctx, scope=scope)
+        scope = self._scope("comprehension", ctx.scope)
+        inner = Context(
+            scope, ctx.qualname, ctx.function, ctx.handlers, ctx.guarded, ctx.type_checking
+        )
         parts: list[ast.AST] = []
         for index, generator in enumerate(node.generators):
             parts.append(generator.target)

@@ -9,6 +9,7 @@ boundaries, so ``recorder.errors`` also covers ``recorder.errors.kinds``.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
@@ -138,6 +139,9 @@ def read_config(pyproject: Path) -> LintConfig:
     return config_from_mapping(table, root=str(pyproject.resolve().parent))
 
 
+# Memoised: a file's role asks for it twice (module name, test path), and resolving costs
+# system calls.
+@functools.lru_cache(maxsize=4096)
 def _relative_posix(path: str, root: Path | None) -> PurePosixPath:
     candidate = Path(path)
     if root is not None and path not in ("-", "stdin", "<stdin>"):

@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from lint_rules.catalog import BY_CODE, VERSION
-from lint_rules.checker import hits_for_tree
+from lint_rules.checker import decide
 from lint_rules.config import ConfigResolver, LintConfig
 
 # flake8 option -> LintConfig field
@@ -82,8 +82,7 @@ class RecPlugin:
         if not isinstance(self.tree, ast.Module):
             return
         seen: set[tuple[int, int, str]] = set()
-        for node, code, detail, _ctx in hits_for_tree(self.tree, self.filename, self._config()):
-            line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
+        for line, col, code, detail in decide(self.tree, self.filename, self._config()):
             if (line, col, code) in seen:
                 continue
             seen.add((line, col, code))

@@ -75,8 +75,16 @@ def check_file(path: str, content: bytes, config: LintConfig) -> list[Finding]:
     return check_source(source, path, config)
 
 
-def _check_one(job: tuple[str, bytes, LintConfig]) -> list[Finding]:
-    return check_file(*job)
+Job = tuple[str, bytes, LintConfig, str, ResultCache]
+
+
+def _check_one(job: Job) -> list[Finding]:
+    """The pool worker: check one file and store its cache entry (the writes are spread over
+    the workers instead of queueing in the parent)."""
+    path, content, config, key, cache = job
+    result = check_file(path, content, config)
+    cache.put(key, result)
+    return result
 
 
 @dataclass
@@ -108,14 +116,13 @@ def check_paths(
         else:
             stats.cached += 1
             findings.extend(cached)
-    work = [(path, content, config) for path, content, config, _key in todo]
-    for job, result in zip(todo, _run(work, jobs), strict=True):
-        cache.put(job[3], result)
+    work = [(path, content, config, key, cache) for path, content, config, key in todo]
+    for result in _run(work, jobs):
         findings.extend(result)
     return sorted(findings), stats
 
 
-def _run(work: list[tuple[str, bytes, LintConfig]], jobs: int) -> Iterator[list[Finding]]:
+def _run(work: list[Job], jobs: int) -> Iterator[list[Finding]]:
     if jobs <= 1 or len(work) < POOL_THRESHOLD:
         yield from map(_check_one, work)
         return
