@@ -161,8 +161,8 @@ class FactFinder:
         if self._logger is None:
             self._logger = choose_logger(self.tree)
         logger, line = self._logger
-        bindings = ctx.scope.lookup(logger)
-        if bindings and bindings[0].scope.kind != "module":
+        found = ctx.scope.lookup(logger)
+        if found is not None and found is not ctx.scope.module().bindings.get(logger):
             return None  # a local or parameter named like the logger would capture the call
         count = len(node.args)
         if count == 1 and is_string(node.args[0]):

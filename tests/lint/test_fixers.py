@@ -306,3 +306,56 @@ def test_missing_imports_are_caught_by_the_undefined_name_property() -> None:
 def test_columns_are_characters_for_libcst() -> None:
     source = "x = 'é'; print('ü', x)\n"
     assert fix(source) == LOGGER + "\nx = 'é'; logger.info(\"%s %s\", 'ü', x)\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # the message form is decided on the ast: str-valued expressions are passed as they are
+        ("print('%d' % n)\n", LOGGER + "\nlogger.info('%d' % n)\n"),
+        ("print('{}'.format(n))\n", LOGGER + "\nlogger.info('{}'.format(n))\n"),
+        ("print(template.format(n))\n", LOGGER + '\nlogger.info("%s", template.format(n))\n'),
+        ("print('abc'.upper())\n", LOGGER + "\nlogger.info(\"%s\", 'abc'.upper())\n"),
+        ("print('x', flush=True)\n", LOGGER + "\nlogger.info('x')\n"),
+        ("print(1)('b')\n", LOGGER + "\nlogger.info(\"%s\", 1)('b')\n"),
+        # the logger: an existing one (getLogger spelled bare), else a free name
+        (
+            "from logging import getLogger\nlog = getLogger(__name__)\nprint('x')\n",
+            "from logging import getLogger\nlog = getLogger(__name__)\nlog.info('x')\n",
+        ),
+        (
+            "import structlog\nlog = structlog.get_logger()\nprint('x')\n",
+            "import structlog\nlog = structlog.get_logger()\nlog.info('x')\n",
+        ),
+        (
+            "import logger.a.b\nprint('x')\n",
+            "import logger.a.b\nimport logging\n\nlog = logging.getLogger(__name__)\n"
+            "\nlog.info('x')\n",
+        ),
+        (
+            "from x import *\nlogger = log = _logger = None\nprint('x')\n",
+            "from x import *\nimport logging\n\n_rec_logger = logging.getLogger(__name__)\n"
+            "\nlogger = log = _logger = None\n_rec_logger.info('x')\n",
+        ),
+        (
+            "def f():\n    global logger\n    logger = None\n    print('x')\n",
+            LOGGER + "\ndef f():\n    global logger\n    logger = None\n    logger.info('x')\n",
+        ),
+        # the assert's message is its source text
+        (
+            "assert x>0\n",
+            FACADE_IMPORT + "ErrorCode, ensure_internal\n\n"
+            'ensure_internal(x>0, ErrorCode.INVARIANT_VIOLATED, "assertion failed: x>0")\n',
+        ),
+    ],
+)
+def test_facts_decided_on_the_ast(source: str, expected: str) -> None:
+    assert fix(source) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["raise ValueError(*args)\n", "raise ValueError(**kw)\n", "raise ValueError(m, code=2)\n"],
+)
+def test_raises_the_fixer_cannot_express_are_left_alone(source: str) -> None:
+    assert fix(source) == source
