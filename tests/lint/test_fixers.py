@@ -177,6 +177,12 @@ def _check_fix(source: str, path: str) -> str:
     assert fix(fixed, path) == fixed
     before, after = _codes(source, path), _codes(fixed, path)
     assert all(after[code] <= before[code] for code in after), (before, after)
+    # Each fix the analysis described removed its own finding, and only that one.
+    described = Counter(
+        f.code for f in checker.analyse(source, path, EXAMPLE_CONFIG) if f.fix is not None
+    )
+    for code in ("REC001", "REC002", "REC003"):
+        assert after[code] == before[code] - described[code], (code, before, after)
     for line in fixed.splitlines():
         if line.startswith(FACADE_IMPORT) and "import ErrorCode" in fixed:
             # The fix adds no second copy; one the program already had twice stays as it was.
