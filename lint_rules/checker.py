@@ -15,7 +15,9 @@ import itertools
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
+from lint_rules import baseline
 from lint_rules import config as cfgmod
 from lint_rules.catalog import BY_CODE
 from lint_rules.collect import Collector
@@ -134,15 +136,27 @@ def parse(source: str, path: str) -> ast.Module | Finding:
     return Finding(path, line, col, "REC000", BY_CODE["REC000"].format(detail))
 
 
-def check_source(source: str, path: str, config: LintConfig) -> list[Finding]:
-    """All findings for one file's text, sorted."""
+def check_source(
+    source: str, path: str, config: LintConfig, *, fingerprint: bool = False
+) -> list[Finding]:
+    """All findings for one file's text, sorted; with ``fingerprint``, each carries its
+    baseline fingerprint (:mod:`lint_rules.baseline`)."""
     with gc_paused():
         parsed = parse(source, path)
         if isinstance(parsed, Finding):
-            return [parsed] if config.enabled("REC000") else []
+            found = [parsed] if config.enabled("REC000") else []
+            return with_fingerprints(None, found) if fingerprint else found
         decided = decide(parsed, path, config)
+        findings = findings_from_hits(decided, path, source.splitlines(), config)
+        if fingerprint:
+            findings = with_fingerprints(parsed, findings)
         del parsed  # freed here, while the collector is still paused
-    return findings_from_hits(decided, path, source.splitlines(), config)
+    return findings
+
+
+def with_fingerprints(tree: ast.Module | None, findings: list[Finding]) -> list[Finding]:
+    prints = baseline.fingerprints(tree or ast.Module(body=[], type_ignores=[]), findings)
+    return [replace(f, fingerprint=p) for f, p in zip(findings, prints, strict=True)]
 
 
 def analyse(source: str, path: str, config: LintConfig) -> list[Finding]:

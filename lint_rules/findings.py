@@ -45,26 +45,33 @@ class Finding:
     code: str
     message: str
     fix: Fix | None = field(default=None, compare=False, repr=False)
+    # The offending statement's fingerprint, when a baseline or the gitlab format asks for it.
+    fingerprint: str | None = field(default=None, compare=False, repr=False)
 
     def flake8_text(self) -> str:
         """The message as flake8 shows it: ``REC001 message``."""
         return f"{self.code} {self.message}"
 
     def to_dict(self) -> dict[str, str | int]:
-        return {
+        data: dict[str, str | int] = {
             "path": self.path,
             "line": self.line,
             "col": self.col,
             "code": self.code,
             "message": self.message,
         }
+        if self.fingerprint is not None:
+            data["fingerprint"] = self.fingerprint
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, str | int]) -> Finding:
+        fingerprint = data.get("fingerprint")
         return cls(
             path=str(data["path"]),
             line=int(data["line"]),
             col=int(data["col"]),
             code=str(data["code"]),
             message=str(data["message"]),
+            fingerprint=None if fingerprint is None else str(fingerprint),
         )

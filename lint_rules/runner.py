@@ -18,7 +18,7 @@ from types import ModuleType
 
 from lint_rules.cache import ResultCache, cache_key
 from lint_rules.catalog import BY_CODE
-from lint_rules.checker import check_source
+from lint_rules.checker import check_source, with_fingerprints
 from lint_rules.config import LintConfig
 from lint_rules.errors import LintUsageError
 from lint_rules.findings import Finding
@@ -67,22 +67,25 @@ def decode(content: bytes, path: str) -> str | Finding:
         return Finding(path, 1, 0, "REC000", BY_CODE["REC000"].format(f"cannot decode: {exc}"))
 
 
-def check_file(path: str, content: bytes, config: LintConfig) -> list[Finding]:
-    """One file's findings (also the process-pool worker)."""
+def check_file(
+    path: str, content: bytes, config: LintConfig, fingerprint: bool = False
+) -> list[Finding]:
+    """One file's findings (with baseline fingerprints if asked)."""
     source = decode(content, path)
     if isinstance(source, Finding):
-        return [source] if config.enabled("REC000") else []
-    return check_source(source, path, config)
+        found = [source] if config.enabled("REC000") else []
+        return with_fingerprints(None, found) if fingerprint else found
+    return check_source(source, path, config, fingerprint=fingerprint)
 
 
-Job = tuple[str, bytes, LintConfig, str, ResultCache]
+Job = tuple[str, bytes, LintConfig, str, ResultCache, bool]
 
 
 def _check_one(job: Job) -> list[Finding]:
     """The pool worker: check one file and store its cache entry (the writes are spread over
     the workers instead of queueing in the parent)."""
-    path, content, config, key, cache = job
-    result = check_file(path, content, config)
+    path, content, config, key, cache, fingerprint = job
+    result = check_file(path, content, config, fingerprint)
     cache.put(key, result)
     return result
 
@@ -98,8 +101,10 @@ def check_paths(
     config_for: Callable[[str], LintConfig],
     cache: ResultCache,
     jobs: int,
+    fingerprint: bool = False,
 ) -> tuple[list[Finding], RunStats]:
-    """Findings for every file, sorted by path, line and column."""
+    """Findings for every file, sorted by path, line and column (with baseline fingerprints
+    if ``fingerprint``)."""
     stats = RunStats(files=len(files))
     findings: list[Finding] = []
     todo: list[tuple[str, bytes, LintConfig, str]] = []
@@ -109,14 +114,14 @@ def check_paths(
         except OSError as exc:
             raise LintUsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
         config = config_for(path)
-        key = cache_key(content, path, config.fingerprint())
+        key = cache_key(content, path, config.fingerprint() + (";fp" if fingerprint else ""))
         cached = cache.get(key)
         if cached is None:
             todo.append((path, content, config, key))
         else:
             stats.cached += 1
             findings.extend(cached)
-    work = [(path, content, config, key, cache) for path, content, config, key in todo]
+    work = [(path, content, config, key, cache, fingerprint) for path, content, config, key in todo]
     for result in _run(work, jobs):
         findings.extend(result)
     return sorted(findings), stats
