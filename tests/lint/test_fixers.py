@@ -365,3 +365,8 @@ def test_facts_decided_on_the_ast(source: str, expected: str) -> None:
 )
 def test_raises_the_fixer_cannot_express_are_left_alone(source: str) -> None:
     assert fix(source) == source
+
+
+def test_a_multi_line_call_starting_with_another_is_located_by_its_end() -> None:
+    source = "print(\n    'a'\n)('b')\n"
+    assert fix(source) == LOGGER + "\nlogger.info(\n    'a'\n)('b')\n"

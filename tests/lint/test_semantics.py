@@ -376,3 +376,42 @@ def test_walk_fields_skip_only_what_cannot_matter() -> None:
     assert _child_fields(ast.Name) == ()
     assert _child_fields(ast.ExceptHandler) == ("type", "body")
     assert _child_fields(int) == ()
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "facade", "expected"),
+    [
+        # a top-level module has no package: ``.sys`` is ``sys``
+        ("mod.py", "from .sys import exit\nexit(1)\n", "recorder.errors", [(2, "REC007")]),
+        # two dots from recorder/sub: recorder.errors, the façade
+        ("recorder/sub/mod.py", "from .. import errors\nraise errors.UsageError('x')\n",
+         "recorder.errors", []),
+        ("recorder/sub/mod.py", "from . import errors\nraise errors.UsageError('x')\n",
+         "recorder.errors", [(2, "REC003")]),
+        # more dots than packages: the module as written
+        ("p/q/mod.py", "from ....a import Err\nraise Err()\n", "a", []),
+        ("p/q/mod.py", "from ....b import Err\nraise Err()\n", "a", [(2, "REC003")]),
+    ],
+)
+def test_relative_imports_resolve_against_the_package(
+    path: str, source: str, facade: str, expected: list[tuple[int, str]]
+) -> None:
+    cfg = replace(EXAMPLE_CONFIG, facade_modules=(facade,))
+    assert [(f.line, f.code) for f in check_source(source, path, cfg)] == expected
+
+
+def test_a_class_inside_a_guard_is_guarded_too() -> None:
+    source = (
+        "def contain(fn):\n    class Runner:\n        def run(self):\n            try:\n"
+        "                fn()\n            except Exception:\n                pass\n"
+    )
+    assert check_source(source, "pkg/guard.py", EXAMPLE_CONFIG) == []
+    assert [f.code for f in check_source(source, "pkg/other.py", EXAMPLE_CONFIG)] == ["REC005"]
+
+
+def test_syntax_error_positions_are_zero_based_columns() -> None:
+    [first] = check_source(")\n", "pkg/module.py", EXAMPLE_CONFIG)
+    assert (first.line, first.col) == (1, 0)
+    [nul] = check_source("x = 1\x00\n", "pkg/module.py", EXAMPLE_CONFIG)
+    assert (nul.line, nul.col, nul.code) == (1, 0, "REC000")
+    assert "null bytes" in nul.message

@@ -18,6 +18,7 @@ sys.stdout.flush()
 os.write(1, b"x")  # REC006: writes to stdout outside the output modules (os.write(1, ...))
 os.write(sys.stdout.fileno(), b"x")  # REC006: writes to stdout outside the output modules (os.write(sys.stdout.fileno(), ...))
 os.write(sys.__stdout__.buffer.fileno(), b"x")  # REC006
+os.write(sys.stdout.buffer.fileno(), b"x")  # REC006: writes to stdout outside the output modules (os.write(sys.stdout.buffer.fileno(), ...))
 os.write(sys.stderr.fileno(), b"x")
 os.write(sys.stdout.fileno(1), b"x")
 os.write(stdout_fd(), b"x")

@@ -3,6 +3,7 @@
 import abc
 import os
 import sys
+from sys import __stdout__
 from typing import TYPE_CHECKING
 
 from recorder.errors import RecorderError, usage
@@ -22,9 +23,22 @@ raise usage(print("inside a raise"))  # REC001
 assert print("inside an assert")  # REC001 REC002
 walrus = (found := print("walrus value"))  # REC001
 
+lines = [line for line in __stdout__]  # REC006
+
 if TYPE_CHECKING:
     stream = sys.__stdout__
+    raw = __stdout__
+    other = [line for line in __stdout__]
     sys.stdout.write("never runs")
+
+    def stub():
+        print("a def under TYPE_CHECKING never runs either")
+
+    class Stub:
+        print("nor a class body")
+
+    stub_lambda = lambda: print("nor a lambda")
+    stub_list = [print(x) for x in range(3)]
 
 
 def walrus_binds_in_the_function():
@@ -58,6 +72,16 @@ def patterns_bind_deep_inside(command):
 
 def prints_in_a_function():
     print("the builtin")  # REC001
+
+
+class Placeholders:
+    def ellipsis_is_not_a_docstring(self):
+        ...
+        raise NotImplementedError  # REC003
+
+    def raise_first_then_more(self):
+        raise NotImplementedError  # REC003
+        self.unreachable = True
 
 
 class Base(abc.ABC):
