@@ -1,6 +1,7 @@
 """Markdown for part 2 (lint speed), computed from the measured outcomes only, with verdicts
 against the issue's targets (plugin adds under 10%; check within 1.6x of ``ast.parse`` on all
-cores; a second run over unchanged files near-instant) and the ``fix`` throughput in files/s.
+cores; a second run over unchanged files near-instant; a baseline adds under 5%) and the ``fix``
+throughput in files/s.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bench.stats import Ratio, ratio, summarize
 NEAR_PARSE = 1.6
 NEAR_INSTANT = 0.2
 PLUGIN_BUDGET = 1.10
+BASELINE_BUDGET = 1.05
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,15 @@ def verdicts(fast: dict[str, Outcome], fix: Section, labels: dict[str, str]) -> 
         )
     )
     lines.append(_fix_throughput(fix, labels["fix"]))
+    lookup = pair(fast, labels["baseline"], labels["fast"])
+    lines.append(
+        _verdict(
+            f"a baseline of every finding adds under {(BASELINE_BUDGET - 1) * 100:.0f}% to check",
+            lookup,
+            lookup is not None and lookup.value < BASELINE_BUDGET,
+            f"it adds {table.percent(lookup)}",
+        )
+    )
     warm = pair(fast, labels["warm"], labels["fast"])
     lines.append(
         _verdict(

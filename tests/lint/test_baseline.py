@@ -177,3 +177,14 @@ def test_the_pre_commit_hook_uses_the_baseline(
     pyproject.write_text(pyproject.read_text() + 'baseline = "base.json"\n')
     result = _pre_commit(consumer_repo, "run", "rec-lint", "--all-files")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_unparsable_file_is_baselined_by_its_line(legacy: Path) -> None:
+    broken = legacy / "app" / "broken.py"
+    broken.write_text("x = 1\ny = )\n")
+    status, out, _err = run("check", "--no-cache", "--write-baseline", "b.json", "app")
+    assert status == 0
+    assert run("check", "--no-cache", "--baseline", "b.json", "app") == (0, "", "")
+    broken.write_text("x = 1\n\ny = )\n")
+    status, out, _err = run("check", "--no-cache", "--baseline", "b.json", "app")
+    assert (status, codes(out)) == (1, [(3, "REC000")])

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from lint_helpers import GOLDEN
 
+from lint_rules import collect
 from lint_rules.catalog import EXAMPLE_CONFIG
 from lint_rules.checker import analyse, check_source
 from lint_rules.collect import _child_fields
@@ -415,3 +416,10 @@ def test_syntax_error_positions_are_zero_based_columns() -> None:
     [nul] = check_source("x = 1\x00\n", "pkg/module.py", EXAMPLE_CONFIG)
     assert (nul.line, nul.col, nul.code) == (1, 0, "REC000")
     assert "null bytes" in nul.message
+
+
+def test_the_walk_table_is_rebuilt_when_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The per-class field table is a cache: a miss must compute the same fields.
+    monkeypatch.setattr(collect, "_CHILD_FIELDS", {ast.Constant: ()})
+    source = "def f(x):\n    return [print(x)]\n"
+    assert [f.code for f in check_source(source, "pkg/module.py", EXAMPLE_CONFIG)] == ["REC001"]

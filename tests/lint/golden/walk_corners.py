@@ -90,6 +90,11 @@ class Base(abc.ABC):
         self.prepare()
         raise NotImplementedError
 
+    @abc.abstractmethod
+    def builds_a_class(self):
+        class Body:
+            raise NotImplementedError
+
     @x.abc.abstractmethod
     def deep(self):
         self.prepare()
