@@ -22,6 +22,7 @@ import copy
 import hashlib
 import json
 import os
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -45,17 +46,28 @@ class BaselineError(LintUsageError):
         return f"[{self.code}] {super().__str__()}"
 
 
-def _statements(tree: ast.AST) -> Iterable[ast.stmt | ast.ExceptHandler | ast.match_case]:
-    """Every statement, ``except`` clause and ``case`` of the tree, outermost first."""
+def _covering(tree: ast.AST, lines: list[int]) -> dict[int, list[ast.AST]]:
+    """Line -> the statements and ``except`` clauses spanning it, outermost first, for the
+    given (sorted) lines only; subtrees spanning none of them are not visited."""
+    covering: dict[int, list[ast.AST]] = {}
     stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()
+        if isinstance(node, ast.stmt | ast.ExceptHandler):
+            start, end = node.lineno, node.end_lineno or node.lineno
+            for line in lines[bisect_left(lines, start) : bisect_right(lines, end)]:
+                covering.setdefault(line, []).append(node)
         for name in _BODIES:
-            children = getattr(node, name, None)
-            if isinstance(children, list):
-                stack.extend(children)
-        if isinstance(node, ast.stmt | ast.ExceptHandler | ast.match_case):
-            yield node
+            for child in getattr(node, name, None) or ():
+                first: int | None = getattr(child, "lineno", None)
+                if first is None:  # a ``case``: no position of its own, look inside
+                    stack.append(child)
+                    continue
+                last: int = getattr(child, "end_lineno", None) or first
+                index = bisect_left(lines, first)
+                if index < len(lines) and lines[index] <= last:
+                    stack.append(child)
+    return covering
 
 
 def _header(node: ast.AST) -> str:
@@ -80,20 +92,21 @@ def _contains(node: ast.AST, line: int, col: int) -> bool:
 
 def fingerprints(tree: ast.Module, findings: Sequence[Finding]) -> list[str]:
     """The fingerprint of each finding (same order), from the file's tree."""
-    statements = list(_statements(tree))
+    covering = _covering(tree, sorted({f.line for f in findings})) if findings else {}
     result = []
     for finding in findings:
-        holding = [
-            s for s in statements
-            if not isinstance(s, ast.match_case) and _contains(s, finding.line, finding.col)
-        ]
-        if not holding:
+        candidates = covering.get(finding.line, [])
+        # The innermost statement holding the finding: the last of its line containing it.
+        holding = next(
+            (s for s in reversed(candidates) if _contains(s, finding.line, finding.col)), None
+        )
+        if holding is None:
             text = f"{finding.line}"  # nothing to anchor to (REC000): the line it is on
-        elif finding.code == "REC005" and isinstance(holding[-1], ast.ExceptHandler):
-            handler = holding[-1]
-            text = _header(handler) + "\n" + (_header(handler.body[-1]) if handler.body else "")
+        elif finding.code == "REC005" and isinstance(holding, ast.ExceptHandler):
+            last = _header(holding.body[-1]) if holding.body else ""
+            text = _header(holding) + "\n" + last
         else:
-            text = _header(holding[-1])
+            text = _header(holding)
         digest = hashlib.sha256(f"{finding.code}\0{text}".encode()).hexdigest()
         result.append(digest[:20])
     return result
