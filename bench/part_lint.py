@@ -29,16 +29,16 @@ _FINDING = re.compile(r"^\S+?(?::|@)\d+:\d+", re.MULTILINE)
 
 PARSE_1 = "ast.parse, 1 core (reference)"
 PARSE_N = "ast.parse, all cores (reference)"
-OURS_FAST = "lint_rules check (ast engine, all cores)"
-OURS_FAST_1 = "lint_rules check --jobs 1 (ast engine, 1 core)"
+OURS_FAST = "lint_rules check (all cores)"
+OURS_FAST_1 = "lint_rules check --jobs 1 (1 core)"
 OURS_FAST_WARM = "lint_rules check, second run (cache)"
+OURS_BASELINE = "lint_rules check --baseline (every finding recorded)"
 RUFF = f"ruff --select {RUFF_RULES}"
 RUFF_WARM = "ruff, second run (cache)"
 FLAKE8_BASE = "flake8 baseline (plugin not installed)"
 FLAKE8_ALL = "flake8 + REC plugin (default checks + REC)"
 FLAKE8_REC = "flake8 --select REC"
-OURS_CST = "lint_rules check --engine cst"
-FIXIT = "Fixit, REC-equivalent rules"
+OURS_FIX = "lint_rules fix --diff (1 core)"
 LABELS = {
     "flake8_all": FLAKE8_ALL,
     "flake8_base": FLAKE8_BASE,
@@ -47,8 +47,8 @@ LABELS = {
     "parse_1": PARSE_1,
     "warm": OURS_FAST_WARM,
     "parse_n": PARSE_N,
-    "cst": OURS_CST,
-    "fixit": FIXIT,
+    "fix": OURS_FIX,
+    "baseline": OURS_BASELINE,
 }
 
 
@@ -106,6 +106,15 @@ def _fast_commands(ctx: Context, work: Path, listfile: Path) -> list[Command]:
             ok_codes=LINT_OK,
             prime=True,
         ),
+        Command(
+            OURS_BASELINE,
+            (*ours, "--cache-dir", str(work / "cold-cache-b"), "--baseline",
+             str(_write_baseline(py, work)), "stdlib"),
+            env=env,
+            cwd=work,
+            ok_codes=LINT_OK,
+            scratch=work / "cold-cache-b",
+        ),
     ]
     ruff = _python_tool(py, "ruff")
     ruff_args = ("check", "--isolated", "--select", RUFF_RULES, "--output-format", "concise", "-q")
@@ -122,6 +131,18 @@ def _fast_commands(ctx: Context, work: Path, listfile: Path) -> list[Command]:
         )
     )
     return cmds
+
+
+def _write_baseline(python: Path, work: Path) -> Path:
+    """A baseline of every finding in the corpus (untimed), for the baseline lookup's cost."""
+    path = work / "all-findings.rec-baseline.json"
+    argv = [str(python), "-m", "lint_rules", "check", "--no-cache", "--write-baseline", str(path)]
+    done = subprocess.run(
+        [*argv, "stdlib"], cwd=work, env=envs.repo_env(), capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        raise Unavailable(f"cannot write the baseline: {done.stderr.decode()[-200:]}")
+    return path
 
 
 def _flake8_commands(ctx: Context, work: Path) -> list[Command]:
@@ -147,34 +168,22 @@ def _baseline_command(ctx: Context, work: Path) -> Command:
     )
 
 
-def _cst_commands(ctx: Context, work: Path) -> list[Command]:
+# The fix sample gets a façade to import from, so that asserts and raises are fixed too (without
+# one only prints are); the other groups keep the default configuration.
+FIX_CONFIG = '[tool.lint_rules]\nfacade-modules = ["project.errors"]\n'
+
+
+def _fix_commands(ctx: Context, work: Path) -> list[Command]:
     py = ctx.python("3.11")
-    cache = work / "cst-cache"
-    ours = (str(py), "-m", "lint_rules", "check", "--cache-dir", str(cache))
+    (work / "pyproject.toml").write_text(FIX_CONFIG, encoding="utf-8")
+    cache = work / "check-cache"
+    check = (str(py), "-m", "lint_rules", "check", "--cache-dir", str(cache), "stdlib")
+    fix = (str(py), "-m", "lint_rules", "fix", "--diff", "stdlib")
+    env = envs.repo_env()
     return [
-        Command(
-            OURS_FAST,
-            (*ours, "stdlib"),
-            env=envs.repo_env(),
-            cwd=work,
-            ok_codes=LINT_OK,
-            scratch=cache,
-        ),
-        Command(
-            OURS_CST,
-            (*ours, "--engine", "cst", "stdlib"),
-            env=envs.repo_env(),
-            cwd=work,
-            ok_codes=LINT_OK,
-            scratch=cache,
-        ),
+        Command(OURS_FAST, check, env=env, cwd=work, ok_codes=LINT_OK, scratch=cache),
+        Command(OURS_FIX, fix, env=env, cwd=work, ok_codes=LINT_OK, timeout=900.0),
     ]
-
-
-def _fixit_command(ctx: Context, work: Path) -> Command:
-    fixit = _python_tool(envs.fixit_python(ctx.python("3.11")), "fixit")
-    argv = (fixit, "--rules", "bench.fixit_rules.rec_equivalents", "lint", "stdlib")
-    return Command(FIXIT, argv, env={"PYTHONPATH": str(envs.REPO)}, cwd=work, ok_codes=LINT_OK)
 
 
 def _measure(
@@ -211,12 +220,12 @@ def run(ctx: Context) -> PartResult:
     # alternating runs of each variant inside the time budget, and the ratio is what matters.
     every_big = 8 if ctx.quick else 1
     every_flake8 = 8 if ctx.quick else 4
-    every_cst = 64 if ctx.quick else 24
+    every_fix = 64 if ctx.quick else 24
     root = Path(tempfile.mkdtemp(prefix="bench-lint-"))
     try:
         big = corpus.build(stdlib, root / "big" / "stdlib", every=every_big)
         part = corpus.build(stdlib, root / "flake8" / "stdlib", every=every_flake8)
-        sample = corpus.build(stdlib, root / "sample" / "stdlib", every=every_cst)
+        sample = corpus.build(stdlib, root / "sample" / "stdlib", every=every_fix)
         listfile = corpus.write_list(big, root / "big-files.txt")
         work = big.root.parent
         ctx.progress(f"lint corpus: {len(big.files)} files, {big.lines} lines")
@@ -239,14 +248,11 @@ def run(ctx: Context) -> PartResult:
                 ctx.reps(full=3, quick=2),
             ),
             (
-                f"{_scope(every_cst)}: the libcst engines",
+                f"{_scope(every_fix)}: fix throughput",
                 sample,
                 OURS_FAST,
-                [
-                    (lambda: _cst_commands(ctx, sample.root.parent), OURS_CST),
-                    (lambda: _fixit_command(ctx, sample.root.parent), FIXIT),
-                ],
-                ctx.reps(full=2, quick=2),
+                [(lambda: _fix_commands(ctx, sample.root.parent), OURS_FIX)],
+                ctx.reps(full=3, quick=2),
             ),
         ]
         sections = [_group(ctx, *group) for group in groups]

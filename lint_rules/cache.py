@@ -1,6 +1,6 @@
 """Result cache for ``python -m lint_rules check``: unchanged files are not parsed again.
 
-A cache entry is keyed by the SHA-256 of (tool version, engine, configuration fingerprint, path,
+A cache entry is keyed by the SHA-256 of (tool version, configuration fingerprint, path,
 file content), so editing a file, the configuration or upgrading the tool all miss naturally;
 there is nothing to invalidate.  Entries are small JSON files under ``.lint_rules_cache/`` written
 atomically (temp file + rename), so concurrent runs never read half an entry.  The cache is an
@@ -22,9 +22,9 @@ CACHE_DIR_NAME = ".lint_rules_cache"
 _LAYOUT = "v1"
 
 
-def cache_key(content: bytes, path: str, engine: str, fingerprint: str) -> str:
+def cache_key(content: bytes, path: str, fingerprint: str) -> str:
     digest = hashlib.sha256()
-    for part in (VERSION, engine, fingerprint, path):
+    for part in (VERSION, fingerprint, path):
         digest.update(part.encode("utf-8", "surrogateescape"))
         digest.update(b"\0")
     digest.update(content)
@@ -38,6 +38,8 @@ class ResultCache:
         self.directory = directory / _LAYOUT if directory is not None else None
         self.hits = 0
         self.misses = 0
+        # Shard directories this process already made (one mkdir each, not one per entry).
+        self._made: set[Path] = set()
 
     def _entry(self, key: str) -> Path | None:
         return None if self.directory is None else self.directory / key[:2] / f"{key}.json"
@@ -61,8 +63,10 @@ class ResultCache:
             return
         payload = json.dumps([f.to_dict() for f in findings])
         try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            self._ignore_in_git(entry.parents[2])
+            if entry.parent not in self._made:
+                entry.parent.mkdir(parents=True, exist_ok=True)
+                self._ignore_in_git(entry.parents[2])
+                self._made.add(entry.parent)
             handle, temp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(payload)

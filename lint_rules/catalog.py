@@ -21,7 +21,7 @@ Example = str | tuple[str, str]
 # The tool's version (also ``lint_rules.__version__``).  Lives here, not in ``__init__``, so that
 # modules never depend on the package ``__init__`` having run (editable installs made before the
 # package had one import it as a namespace package).  Part of the result-cache key.
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 EXAMPLE_PATH = "pkg/module.py"
 EXAMPLE_CONFIG = LintConfig(
@@ -140,7 +140,9 @@ REC003 = Rule(
         "Every error that leaves the recorder is classified (kind, code, exit status). Raising a "
         "builtin or foreign exception class skips the classification; raise the façade's errors, "
         "or convert with `raise translate(exc) from exc`. Protocol dunders may raise what the "
-        "protocol requires (AttributeError in __getattr__, StopIteration in __next__, ...)."
+        "protocol requires (AttributeError in __getattr__, StopIteration in __next__, ...), and a "
+        "method whose whole body is `raise NotImplementedError` (after an optional docstring) is "
+        "the standard placeholder idiom."
     ),
     valid=(
         "from recorder.errors import usage, ErrorCode\n"
@@ -157,8 +159,12 @@ REC003 = Rule(
         "class D(dict):\n    def __missing__(self, key):\n        raise KeyError(key)",
         "import abc\nclass Base(abc.ABC):\n    @abc.abstractmethod\n"
         "    def run(self):\n        raise NotImplementedError",
+        "class Shape:\n    def area(self):\n        raise NotImplementedError",
+        "class Shape:\n    def area(self):\n        \"\"\"Subclasses compute it.\"\"\"\n"
+        "        raise NotImplementedError('area')",
         "def __getattr__(name):\n    raise AttributeError(name)",
         "def f(err):\n    raise err",
+        "class C:\n    def fail(self):\n        raise self.error",
         "if TYPE_CHECKING:\n    raise ValueError('never runs')",
         (
             "class Failure(Exception):\n    pass\nraise ValueError('inside the façade')",
@@ -174,6 +180,8 @@ REC003 = Rule(
         "try:\n    pass\nexcept OSError as exc:\n    raise KeyError('k') from exc  # error",
         "class Lazy:\n    def __getattr__(self, name):\n        raise KeyError(name)  # error",
         "def run():\n    raise NotImplementedError  # error",
+        "class Shape:\n    def area(self):\n        self.check()\n"
+        "        raise NotImplementedError  # error",
         "try:\n    pass\nexcept OSError as exc:\n    raise exc  # error",
         "async def g():\n    raise TimeoutError  # error",
     ),
@@ -226,7 +234,8 @@ REC005 = Rule(
     rationale=(
         "`except:`/`except Exception:` without re-raising hides recorder bugs and user "
         "interrupts. Only the façade's containment guard may swallow, and it records what it "
-        "swallowed."
+        "swallowed. Handing a façade error to a call (`report(translate(exc))`) converts it; "
+        "*returning* one (`return bug(...)`) swallows it like any other return value."
     ),
     valid=(
         "try:\n    pass\nexcept OSError:\n    pass",
@@ -247,6 +256,9 @@ REC005 = Rule(
         ),
     ),
     invalid=(
+        "from recorder.errors import bug\n"
+        "def load():\n    try:\n        pass\n    except Exception as exc:  # error\n"
+        "        return bug(f'load failed: {exc}')",
         "try:\n    pass\nexcept:  # error\n    pass",
         "try:\n    pass\nexcept Exception:  # error\n    log.warning('ignored')",
         "try:\n    pass\nexcept (OSError, BaseException):  # error\n    pass",
@@ -263,12 +275,14 @@ REC006 = Rule(
     message="writes to stdout outside the output modules ({detail})",
     rationale=(
         "Same reason as REC001, for the other routes to stdout: `sys.stdout.write`, "
-        "`sys.__stdout__`, `print(..., file=sys.stdout)` and `os.write(1, ...)`."
+        "`sys.__stdout__`, `print(..., file=sys.stdout)` and `os.write(1, ...)` or "
+        "`os.write(sys.stdout.fileno(), ...)`."
     ),
     valid=(
         "import sys\nsys.stderr.write('diagnostics go to stderr via the logger')",
         "import sys\nsys.stdout.flush()",
         "import os\nos.write(fd, b'data')",
+        "import os, sys\nos.write(sys.stderr.fileno(), b'data')",
         ("import sys\nsys.stdout.write('ok here')", "pkg/output.py"),
         "class Fake:\n    def write(self, s):\n        return s\n"
         "stdout = Fake()\nstdout.write('x')",
@@ -280,6 +294,7 @@ REC006 = Rule(
         "import sys\nstream = sys.__stdout__  # error",
         "import sys\nprint('x', file=sys.stdout)  # error",
         "import os\nos.write(1, b'x')  # error",
+        "import os, sys\nos.write(sys.stdout.fileno(), b'x')  # error",
     ),
 )
 

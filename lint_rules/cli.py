@@ -17,11 +17,19 @@ from pathlib import Path
 from typing import NoReturn, TextIO, TypeVar
 
 from lint_rules import docs, report
+from lint_rules.baseline import Baseline, keys
 from lint_rules.cache import CACHE_DIR_NAME, ResultCache
 from lint_rules.catalog import VERSION
-from lint_rules.config import ConfigResolver, LintConfig, find_pyproject, read_config
+from lint_rules.config import (
+    ConfigResolver,
+    LintConfig,
+    baseline_path,
+    find_pyproject,
+    read_config,
+)
 from lint_rules.errors import LintError, LintUsageError
-from lint_rules.runner import ENGINES, check_paths, decode, discover, import_optional
+from lint_rules.findings import Finding
+from lint_rules.runner import check_paths, decode, discover, import_optional
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -52,13 +60,27 @@ def build_parser(out: TextIO) -> _Parser:
     check = commands.add_parser("check", help="report rule violations")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--format", choices=sorted(report.FORMATS), default="text")
-    check.add_argument("--engine", choices=sorted(ENGINES), default="ast")
+    # Removed in 0.2.0 (one analysis decides every rule); kept only to explain the change.
+    check.add_argument("--engine", default=None, help=argparse.SUPPRESS)
     check.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1)
     check.add_argument("--no-cache", action="store_true", help="neither read nor write cache")
     check.add_argument("--cache-dir", help=f"default: {CACHE_DIR_NAME}/ in the project root")
     check.add_argument("--select", type=_codes, default=None, help="comma-separated codes")
     check.add_argument("--ignore", type=_codes, default=None, help="comma-separated codes")
     check.add_argument("--config", help="pyproject.toml to read (default: nearest to cwd)")
+    check.add_argument(
+        "--baseline",
+        metavar="PATH",
+        help="report only findings not recorded in PATH (default: [tool.lint_rules] baseline)",
+    )
+    check.add_argument(
+        "--write-baseline", metavar="PATH", help="record every finding in PATH (adds and prunes)"
+    )
+    check.add_argument(
+        "--prune-baseline",
+        action="store_true",
+        help="remove the baseline's stale entries (fixed findings); never adds any",
+    )
 
     fix = commands.add_parser("fix", help="apply the libcst autofixes")
     fix.add_argument("paths", nargs="+", metavar="PATH")
@@ -115,13 +137,65 @@ def _cache(args: argparse.Namespace) -> ResultCache:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.engine is not None:
+        raise LintUsageError(
+            f"check --engine {args.engine} was removed in lint_rules 0.2.0: check always runs the "
+            "one analysis (the former 'ast' engine); drop --engine (libcst is used only by fix)"
+        )
     if args.jobs < 1:
         raise LintUsageError("--jobs must be at least 1")
     config_for = _config_for(args)
     files = discover(args.paths)
-    findings, _stats = check_paths(files, args.engine, config_for, _cache(args), args.jobs)
+    recorded = None if args.write_baseline else _baseline_file(args)
+    if args.prune_baseline and recorded is None:
+        raise LintUsageError(
+            "--prune-baseline needs a baseline (--baseline PATH or [tool.lint_rules] baseline)"
+        )
+    fingerprint = bool(recorded or args.write_baseline or args.format in report.FINGERPRINTED)
+    findings, _stats = check_paths(files, config_for, _cache(args), args.jobs, fingerprint)
+    if args.write_baseline:
+        target = Path(args.write_baseline)
+        written = Baseline(target, set(keys(findings, target.parent)))
+        _io(partial(target.write_text, written.text(), encoding="utf-8"), args.write_baseline)
+        err.write(f"lint_rules: wrote {len(written.entries)} baseline entries to {target}\n")
+        return EXIT_CLEAN
+    if recorded is not None:
+        findings = _apply_baseline(Baseline.read(recorded), findings, files, args, err)
     out.write(report.FORMATS[args.format](findings))
     return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def _baseline_file(args: argparse.Namespace) -> Path | None:
+    """``--baseline``, else ``baseline`` in the pyproject ``--config`` names or nearest the cwd."""
+    if args.baseline:
+        return Path(args.baseline)
+    pyproject = Path(args.config) if args.config else find_pyproject(Path.cwd())
+    if pyproject is None or not pyproject.is_file():
+        return None
+    return baseline_path(read_config(pyproject))
+
+
+def _apply_baseline(
+    recorded: Baseline,
+    findings: list[Finding],
+    files: list[str],
+    args: argparse.Namespace,
+    err: TextIO,
+) -> list[Finding]:
+    """The findings the baseline does not hold; stale entries are counted (or pruned)."""
+    new, matched = recorded.split(findings)
+    stale = recorded.stale(matched, files)
+    if args.prune_baseline and stale:
+        recorded.entries -= stale
+        path = recorded.path
+        _io(partial(path.write_text, recorded.text(), encoding="utf-8"), str(path))
+        err.write(f"lint_rules: pruned {len(stale)} stale baseline entries from {path}\n")
+    elif stale:
+        err.write(
+            f"lint_rules: {len(stale)} baseline entries are stale (their findings were fixed); "
+            "--prune-baseline removes them\n"
+        )
+    return new
 
 
 FixSource = Callable[[str, str, LintConfig], str]

@@ -9,6 +9,7 @@ boundaries, so ``recorder.errors`` also covers ``recorder.errors.kinds``.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
@@ -35,6 +36,8 @@ class LintConfig:
     ignore: tuple[str, ...] = ()
     # The directory module names are computed against (the pyproject's directory); None = cwd.
     root: str | None = None
+    # The baseline file (relative to ``root``): findings recorded in it are not reported.
+    baseline: str | None = None
 
     def enabled(self, code: str) -> bool:
         if any(code.startswith(prefix) for prefix in self.ignore):
@@ -71,12 +74,24 @@ def config_from_mapping(table: Mapping[str, object], root: str | None = None) ->
     """Build a config from a ``[tool.lint_rules]`` table; unknown keys are a usage error."""
     values: dict[str, object] = {}
     for key, value in table.items():
+        if key == "baseline":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"[tool.lint_rules] baseline must be a path, got {value!r}")
+            values["baseline"] = value
+            continue
         field_name = _KEYS.get(key) or _KEYS.get(key.replace("_", "-"))
         if field_name is None:
-            known = ", ".join(sorted(_KEYS))
+            known = ", ".join(sorted([*_KEYS, "baseline"]))
             raise ConfigError(f"[tool.lint_rules] unknown key {key!r} (known: {known})")
         values[field_name] = _string_tuple(key, value)
     return replace(LintConfig(root=root), **values)  # type: ignore[arg-type]
+
+
+def baseline_path(cfg: LintConfig) -> Path | None:
+    """The configured baseline file, anchored at the pyproject's directory."""
+    if cfg.baseline is None:
+        return None
+    return config_root(cfg) / cfg.baseline
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -138,6 +153,9 @@ def read_config(pyproject: Path) -> LintConfig:
     return config_from_mapping(table, root=str(pyproject.resolve().parent))
 
 
+# Memoised: a file's role asks for it twice (module name, test path), and resolving costs
+# system calls.
+@functools.lru_cache(maxsize=4096)
 def _relative_posix(path: str, root: Path | None) -> PurePosixPath:
     candidate = Path(path)
     if root is not None and path not in ("-", "stdin", "<stdin>"):

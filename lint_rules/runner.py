@@ -1,9 +1,8 @@
 """Checking many files: discovery, the result cache and a process pool.
 
-Files whose cache entry is valid are answered without parsing; the rest are checked in a
-process pool when there are enough of them to pay for the workers' start-up (a handful of files
-are checked in-process).  Each worker imports only the engine it runs, so ``--engine ast`` never
-imports libcst.
+Files whose cache entry is valid are answered without parsing; the rest are checked by the one
+analysis (:mod:`lint_rules.checker`, never libcst) in a process pool when there are enough of them
+to pay for the workers' start-up (a handful of files are checked in-process).
 """
 
 from __future__ import annotations
@@ -19,19 +18,16 @@ from types import ModuleType
 
 from lint_rules.cache import ResultCache, cache_key
 from lint_rules.catalog import BY_CODE
+from lint_rules.checker import check_source, with_fingerprints
 from lint_rules.config import LintConfig
 from lint_rules.errors import LintUsageError
 from lint_rules.findings import Finding
 
-ENGINES = {"ast": "lint_rules.ast_engine", "cst": "lint_rules.cst_engine"}
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".venv", "venv", "__pycache__", "build", "dist", "node_modules", ".tox"}
 )
 # Below this many files to check, a pool costs more than it saves.
 POOL_THRESHOLD = 16
-
-CheckSource = Callable[[str, str, LintConfig], list[Finding]]
-
 
 def discover(paths: Iterable[str]) -> list[str]:
     """Python files named or found under directories (hidden and tool dirs skipped), sorted."""
@@ -49,16 +45,6 @@ def discover(paths: Iterable[str]) -> list[str]:
         else:
             raise LintUsageError(f"no such file or directory: {raw}")
     return sorted(found)
-
-
-def load_engine(engine: str) -> CheckSource:
-    """The engine's ``check_source``, imported on demand."""
-    module_name = ENGINES.get(engine)
-    if module_name is None:
-        raise LintUsageError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
-    module = import_optional(module_name, f"engine {engine!r}")
-    check: CheckSource = module.check_source
-    return check
 
 
 def import_optional(module_name: str, what: str) -> ModuleType:
@@ -81,16 +67,27 @@ def decode(content: bytes, path: str) -> str | Finding:
         return Finding(path, 1, 0, "REC000", BY_CODE["REC000"].format(f"cannot decode: {exc}"))
 
 
-def check_file(path: str, content: bytes, engine: str, config: LintConfig) -> list[Finding]:
-    """One file through one engine (also the process-pool worker)."""
+def check_file(
+    path: str, content: bytes, config: LintConfig, fingerprint: bool = False
+) -> list[Finding]:
+    """One file's findings (with baseline fingerprints if asked)."""
     source = decode(content, path)
     if isinstance(source, Finding):
-        return [source] if config.enabled("REC000") else []
-    return load_engine(engine)(source, path, config)
+        found = [source] if config.enabled("REC000") else []
+        return with_fingerprints(None, found) if fingerprint else found
+    return check_source(source, path, config, fingerprint=fingerprint)
 
 
-def _check_one(job: tuple[str, bytes, str, LintConfig]) -> list[Finding]:
-    return check_file(*job)
+Job = tuple[str, bytes, LintConfig, str, ResultCache, bool]
+
+
+def _check_one(job: Job) -> list[Finding]:
+    """The pool worker: check one file and store its cache entry (the writes are spread over
+    the workers instead of queueing in the parent)."""
+    path, content, config, key, cache, fingerprint = job
+    result = check_file(path, content, config, fingerprint)
+    cache.put(key, result)
+    return result
 
 
 @dataclass
@@ -101,13 +98,13 @@ class RunStats:
 
 def check_paths(
     files: list[str],
-    engine: str,
     config_for: Callable[[str], LintConfig],
     cache: ResultCache,
     jobs: int,
+    fingerprint: bool = False,
 ) -> tuple[list[Finding], RunStats]:
-    """Findings for every file, sorted by path, line and column."""
-    load_engine(engine)  # fail fast, in this process, if the engine cannot be imported
+    """Findings for every file, sorted by path, line and column (with baseline fingerprints
+    if ``fingerprint``)."""
     stats = RunStats(files=len(files))
     findings: list[Finding] = []
     todo: list[tuple[str, bytes, LintConfig, str]] = []
@@ -117,21 +114,20 @@ def check_paths(
         except OSError as exc:
             raise LintUsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
         config = config_for(path)
-        key = cache_key(content, path, engine, config.fingerprint())
+        key = cache_key(content, path, config.fingerprint() + (";fp" if fingerprint else ""))
         cached = cache.get(key)
         if cached is None:
             todo.append((path, content, config, key))
         else:
             stats.cached += 1
             findings.extend(cached)
-    work = [(path, content, engine, config) for path, content, config, _key in todo]
-    for job, result in zip(todo, _run(work, jobs), strict=True):
-        cache.put(job[3], result)
+    work = [(path, content, config, key, cache, fingerprint) for path, content, config, key in todo]
+    for result in _run(work, jobs):
         findings.extend(result)
     return sorted(findings), stats
 
 
-def _run(work: list[tuple[str, bytes, str, LintConfig]], jobs: int) -> Iterator[list[Finding]]:
+def _run(work: list[Job], jobs: int) -> Iterator[list[Finding]]:
     if jobs <= 1 or len(work) < POOL_THRESHOLD:
         yield from map(_check_one, work)
         return

@@ -1,6 +1,6 @@
 """Binding tables for the ``ast`` engine: what a name refers to, pyflakes-style and cheap.
 
-The collector (:mod:`lint_rules.ast_engine`) records every binding while it walks the file once;
+The collector (:mod:`lint_rules.checker`) records every binding while it walks the file once;
 questions are answered afterwards, when all bindings are known, which gives the flow-insensitive
 "may refer to" semantics described in :mod:`lint_rules.semantics` (the same answers as libcst's
 scope analysis).  Only names at interesting places (callees, raised and caught exceptions) are

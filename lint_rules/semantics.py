@@ -1,10 +1,10 @@
-"""What the rules mean, as data: the tables and decisions both engines share so that they agree.
+"""What the rules mean, as data: the tables and decisions the one analysis implements.
 
-Both engines reduce every question to *qualified names* ("may refer to" semantics, flow-insensitive,
-like libcst's ``QualifiedNameProvider`` and pyflakes' binding tables): a name bound anywhere in the
-first scope of its lookup chain (function scopes skip class scopes) refers to those bindings; a
-name bound nowhere refers to ``builtins.<name>``.  ``import a.b as m; m.C`` is ``a.b.C``; relative
-imports are resolved against the current package.  Bindings inside ``if TYPE_CHECKING:`` count for
+The analysis reduces every question to *qualified names* ("may refer to" semantics,
+flow-insensitive, like pyflakes' binding tables): a name bound anywhere in the first scope of
+its lookup chain (function scopes skip class scopes) refers to those bindings; a name bound
+nowhere refers to ``builtins.<name>``.  ``import a.b as m; m.C`` is ``a.b.C``; relative imports
+are resolved against the current package.  Bindings inside ``if TYPE_CHECKING:`` count for
 resolution, but no finding is reported inside such a block (its ``else`` branch is checked).
 
 Classification of an exception expression ``E`` (``raise E``, ``raise E(...)``, ``except E``;
@@ -31,18 +31,23 @@ Decisions per rule (``allowed`` = no finding):
 * REC003: ``raise`` of an untyped exception, except inside the façade and the protocol exemptions
   (:data:`PROTOCOL_EXCEPTIONS`, keyed by the name of the nearest enclosing ``def``; module level
   ``__getattr__`` counts too; ``NotImplementedError`` in any function decorated with a decorator
-  spelled ``...abstractmethod``).  The exemption applies to builtin exceptions only.
+  spelled ``...abstractmethod``, and in a method -- a ``def`` directly in a class body -- whose
+  whole body is ``raise NotImplementedError[(...)]`` after an optional docstring, the placeholder
+  idiom).  The exemption applies to builtin exceptions only.
 * REC004: a bare ``raise`` whose innermost enclosing ``except`` clause *in the same function*
   is bare (``except:``) or catches at least one untyped type.  A bare ``raise`` outside any
   handler is unknown and not reported.  Not reported inside the façade.
 * REC005: an ``except`` clause that is bare or catches ``builtins.Exception``/``BaseException``
   (alone or in a tuple) and whose body (not counting nested ``def``/``class``/``lambda``) has no
-  ``raise`` statement and no call of a typed (façade) callable, e.g. ``translate(exc)``.
+  ``raise`` statement and no call of a typed (façade) callable, e.g. ``translate(exc)``; a call
+  that is the value of a ``return`` does not count (``return bug(...)`` hands the error back
+  as a value: it swallows).
   Allowed inside the configured guard functions (qualified ``module.Class.func``; nested
   functions inside a guard are allowed too).
 * REC006: a call whose callee is in :data:`STDOUT_WRITE_CALLS`; any reference to
   ``sys.__stdout__``; ``print(..., file=X)`` with ``X`` in :data:`STDOUT_OBJECTS`;
-  ``os.write(1, ...)`` (literal 1).  Allowed in output modules.
+  ``os.write(1, ...)`` (literal 1) and ``os.write(X.fileno(), ...)`` with ``X`` (or
+  ``X.buffer``) in :data:`STDOUT_OBJECTS`.  Allowed in output modules.
 * REC007: a call whose callee is in :data:`EXIT_FUNCTIONS`, unless its (first) argument is a
   façade exit code (a typed expression such as ``ExitCode.USAGE``, or any attribute named
   ``exit_code`` such as ``err.kind.exit_code``).  No argument, ``0`` and ``1`` are *not* façade exit

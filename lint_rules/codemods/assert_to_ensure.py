@@ -2,27 +2,24 @@
 
 ``ensure_internal`` (from the first configured façade module) is never stripped by ``python -O``
 and raises a classified internal error.  The code is the façade's invariant code
-(:data:`INVARIANT_CODE`); a message that is not a string literal is wrapped in ``str()`` and a
-missing one becomes ``"assertion failed: <condition>"``.
+(:data:`INVARIANT_CODE`); the analysis decided whether the message is wrapped in ``str()`` or,
+when missing, becomes ``"assertion failed: <condition>"``.
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
-from lint_rules.codemods.strings import as_message, literal, source_of
+from lint_rules.codemods.strings import message_argument
+from lint_rules.findings import Fix
+from lint_rules.fixfacts import ENSURE, ERROR_CODE
 
-ENSURE = "ensure_internal"
-ERROR_CODE = "ErrorCode"
 INVARIANT_CODE = "INVARIANT_VIOLATED"
 
 
-def ensure_statement(node: cst.Assert) -> cst.Expr:
+def ensure_statement(node: cst.Assert, fix: Fix) -> cst.Expr:
     """The ``ensure_internal(...)`` expression statement replacing ``node``."""
-    if node.msg is None:
-        message: cst.BaseExpression = literal(f"assertion failed: {source_of(node.test)}")
-    else:
-        message = as_message(node.msg)
+    message = message_argument(node.msg, fix)
     code = cst.Attribute(value=cst.Name(ERROR_CODE), attr=cst.Name(INVARIANT_CODE))
     call = cst.Call(
         func=cst.Name(ENSURE),

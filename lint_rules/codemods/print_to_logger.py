@@ -1,15 +1,10 @@
 """REC001 autofix: ``print(...)`` becomes a call on the module's logger.
 
-Choices (documented in the catalog's autofix text and docs/lint-rules.md):
-
-* The logger is the module-level ``NAME = <...>.getLogger(...)``/``get_logger(...)`` if the module
-  has one; otherwise ``logger = logging.getLogger(__name__)`` is added after the leading imports
-  (``logger``, or ``log``/``_logger`` when that name is already bound at module level).
-* ``print(a, b)`` becomes ``logger.info("%s %s", a, b)`` (lazy %-formatting, the ``sep`` literal
-  kept), ``print("text")`` becomes ``logger.info("text")``; ``print(..., file=sys.stderr)`` becomes
-  ``logger.warning(...)``.  ``end``/``flush`` are dropped: log records are lines.
-* Not fixed (the finding stays, for a human): ``*args``/``**kwargs``, a non-literal ``sep``, and
-  ``file=`` anything but ``sys.stderr`` (writing to a file is not logging).
+The analysis (:mod:`lint_rules.fixfacts`) chose the logger, its level, the format argument and
+whether the ``logger = logging.getLogger(__name__)`` line must be added; this only builds nodes.
+``print(a, b)`` becomes ``logger.info("%s %s", a, b)`` (lazy %-formatting, the ``sep`` literal
+kept), ``print("text")`` becomes ``logger.info("text")``.  ``end``/``flush`` are dropped: log
+records are lines.
 """
 
 from __future__ import annotations
@@ -17,102 +12,20 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
-from lint_rules.codemods.strings import is_string, literal
-
-LOGGER_CALLEES = ("getLogger", "get_logger")
-_DEFAULT_NAMES = ("logger", "log", "_logger")
+from lint_rules.codemods.strings import literal
+from lint_rules.findings import Fix
 
 
-def logger_call(
-    call: cst.Call, logger: str, file_qualified_names: frozenset[str] | None
-) -> cst.Call | None:
-    """The logging call replacing ``call`` (already known to be the builtin print), or None.
-
-    ``file_qualified_names`` are the qualified names of the ``file=`` argument (None if absent).
-    """
-    positional: list[cst.Arg] = []
-    sep = " "
-    for arg in call.args:
-        if arg.star:
-            return None
-        if arg.keyword is None:
-            positional.append(arg)
-            continue
-        keyword = arg.keyword.value
-        if keyword == "sep":
-            if not isinstance(arg.value, cst.SimpleString) or not is_string(arg.value):
-                return None
-            value = arg.value.evaluated_value
-            if not isinstance(value, str):
-                return None
-            sep = value
-        elif keyword == "file":
-            if file_qualified_names is None or "sys.stderr" not in file_qualified_names:
-                return None
-        elif keyword not in ("end", "flush"):
-            return None
-    level = "warning" if file_qualified_names is not None else "info"
-    func = cst.Attribute(value=cst.Name(logger), attr=cst.Name(level))
-    if not positional:
-        return cst.Call(func=func, args=[cst.Arg(value=literal(""))])
-    if len(positional) == 1 and is_string(positional[0].value):
-        return cst.Call(
-            func=func, args=[positional[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
-        )
-    fmt = sep.replace("%", "%%").join(["%s"] * len(positional))
-    args = [cst.Arg(value=literal(fmt)), *positional]
+def logger_call(call: cst.Call, fix: Fix) -> cst.Call:
+    """The logging call replacing ``call`` (the builtin print) as ``fix`` says."""
+    positional = [arg for arg in call.args if arg.keyword is None]
+    func = cst.Attribute(value=cst.Name(fix.logger), attr=cst.Name(fix.call))
+    if fix.message is not None:
+        return cst.Call(func=func, args=[cst.Arg(value=literal(fix.message))])
+    fmt = [] if fix.fmt is None else [cst.Arg(value=literal(fix.fmt))]
+    args = [*fmt, *positional]
     args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return cst.Call(func=func, args=args, whitespace_before_args=call.whitespace_before_args)
-
-
-def _module_level_names(module: cst.Module) -> dict[str, cst.BaseExpression | None]:
-    """Names bound by simple module-level statements -> assigned value (None: not an assign)."""
-    bound: dict[str, cst.BaseExpression | None] = {}
-    for statement in module.body:
-        if isinstance(statement, cst.FunctionDef | cst.ClassDef):
-            bound[statement.name.value] = None
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Assign):
-                for target in small.targets:
-                    if isinstance(target.target, cst.Name):
-                        bound[target.target.value] = small.value
-            elif isinstance(small, cst.Import | cst.ImportFrom) and not isinstance(
-                small.names, cst.ImportStar
-            ):
-                for alias in small.names:
-                    name = alias.evaluated_alias or cst.Module([]).code_for_node(alias.name)
-                    bound[name.partition(".")[0]] = None
-    return bound
-
-
-def existing_logger(module: cst.Module) -> str | None:
-    """The name of a module-level ``X = ...getLogger(...)`` assignment, if there is one."""
-    for name, value in _module_level_names(module).items():
-        if value is not None and m.matches(
-            value,
-            m.Call(
-                func=m.OneOf(
-                    *(m.Name(c) for c in LOGGER_CALLEES),
-                    *(m.Attribute(attr=m.Name(c)) for c in LOGGER_CALLEES),
-                )
-            ),
-        ):
-            return name
-    return None
-
-
-def choose_logger_name(module: cst.Module) -> tuple[str, bool]:
-    """(name to call, whether the ``name = logging.getLogger(__name__)`` line must be added)."""
-    found = existing_logger(module)
-    if found is not None:
-        return found, False
-    bound = _module_level_names(module)
-    for name in _DEFAULT_NAMES:
-        if name not in bound:
-            return name, True
-    return "_rec_logger", True
 
 
 def _is_import_line(statement: cst.BaseStatement) -> bool:
@@ -121,8 +34,9 @@ def _is_import_line(statement: cst.BaseStatement) -> bool:
     )
 
 
-def add_logger_assignment(module: cst.Module, name: str) -> cst.Module:
-    """Insert ``name = logging.getLogger(__name__)`` after the leading docstring/import block."""
+def add_logger_assignment(module: cst.Module, line_text: str) -> cst.Module:
+    """Insert ``line_text`` (``logger = logging.getLogger(__name__)``) after the leading
+    docstring/import block."""
     body = list(module.body)
     insert_at = 0
     for index, statement in enumerate(body):
@@ -135,7 +49,7 @@ def add_logger_assignment(module: cst.Module, name: str) -> cst.Module:
             insert_at = index + 1
             continue
         break
-    line = cst.parse_statement(f"{name} = logging.getLogger(__name__)\n")
+    line = cst.parse_statement(line_text + "\n")
     if insert_at > 0:
         line = line.with_changes(leading_lines=[cst.EmptyLine()])
     if insert_at < len(body):

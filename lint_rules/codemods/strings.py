@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-_STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+from lint_rules.findings import Fix
 
 
 def literal(text: str) -> cst.SimpleString:
@@ -15,27 +15,11 @@ def literal(text: str) -> cst.SimpleString:
     return cst.SimpleString(quoted)
 
 
-def is_string(node: cst.BaseExpression) -> bool:
-    """Certainly a str: a literal, implicit concatenation, f-string, ``"..." % x`` or
-    ``"...".format(...)`` (bytes literals are not)."""
-    if isinstance(node, cst.SimpleString):
-        return "b" not in node.prefix.lower()
-    if isinstance(node, cst.ConcatenatedString):
-        return is_string(node.left)
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
-        return is_string(node.left)
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-        return node.func.attr.value == "format" and is_string(node.func.value)
-    return isinstance(node, cst.FormattedString)
-
-
-def as_message(node: cst.BaseExpression) -> cst.BaseExpression:
-    """``node`` if it is a str literal, else ``str(node)`` (façade messages are ``str``)."""
-    if is_string(node):
-        return node
-    return cst.Call(func=cst.Name("str"), args=[cst.Arg(value=node)])
-
-
-def source_of(node: cst.CSTNode) -> str:
-    """The code of one node, for messages such as ``assertion failed: x > 0``."""
-    return " ".join(cst.Module(body=[]).code_for_node(node).split())
+def message_argument(given: cst.BaseExpression | None, fix: Fix) -> cst.BaseExpression:
+    """The message argument ``fix`` asks for: its literal, or ``given`` (in ``str()`` if the
+    analysis found it is not certainly a str)."""
+    if fix.message is not None or given is None:
+        return literal(fix.message or "")
+    if fix.wrap:
+        return cst.Call(func=cst.Name("str"), args=[cst.Arg(value=given)])
+    return given

@@ -18,6 +18,8 @@ FLAKE8 = [sys.executable, "-m", "flake8"]
 
 # A trailing comment made only of codes: `x = 1  # REC001` or `# REC003 REC004`.
 _EXPECT = re.compile(r"#\s*(REC\d{3}(?:[\s,]+REC\d{3})*)\s*$")
+# Or one code with the finding's whole message: `raise E  # REC003: raise of untyped ...`.
+_EXPECT_MESSAGE = re.compile(r"#\s*(REC\d{3}): (\S.*?)\s*$")
 
 
 def expected_codes(source: str) -> set[tuple[int, str]]:
@@ -27,6 +29,18 @@ def expected_codes(source: str) -> set[tuple[int, str]]:
         match = _EXPECT.search(line)
         if match:
             found.update((number, code) for code in re.split(r"[\s,]+", match.group(1)))
+        elif match := _EXPECT_MESSAGE.search(line):
+            found.add((number, match.group(1)))
+    return found
+
+
+def expected_messages(source: str) -> dict[tuple[int, str], str]:
+    """``{(line, code): message}`` for the lines whose comment spells the message out."""
+    found = {}
+    for number, line in enumerate(source.splitlines(), start=1):
+        match = _EXPECT_MESSAGE.search(line)
+        if match and not _EXPECT.search(line):
+            found[(number, match.group(1))] = match.group(2)
     return found
 
 

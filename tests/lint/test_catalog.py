@@ -8,8 +8,8 @@ import pytest
 from lint_helpers import ROOT, marked_lines
 
 from lint_rules import docs
-from lint_rules.ast_engine import check_source, file_role
 from lint_rules.catalog import BY_CODE, EXAMPLE_CONFIG, RULES, Rule, examples
+from lint_rules.checker import check_source, file_role
 
 VALID = [
     pytest.param(rule.code, source, path, id=f"{rule.code}-valid-{n}")

@@ -170,12 +170,12 @@ def test_syntax_errors_and_undecodable_files_are_reported(project: Path) -> None
     assert "latin.py" not in out
 
 
-def test_engine_cst_without_the_engine_is_a_usage_error_or_works(project: Path) -> None:
-    status, out, err = run("check", "--no-cache", "--engine", "cst", "pkg/good.py")
-    if importlib.util.find_spec("lint_rules.cst_engine") is None:
-        assert status == 2 and "engine 'cst' is not available" in err
-    else:
-        assert (status, out) == (0, "")
+@pytest.mark.parametrize("engine", ["cst", "ast"])
+def test_the_removed_engine_option_names_its_replacement(project: Path, engine: str) -> None:
+    status, out, err = run("check", "--no-cache", "--engine", engine, "pkg/good.py")
+    assert (status, out) == (2, "")
+    assert f"check --engine {engine} was removed in lint_rules 0.2.0" in err
+    assert "drop --engine" in err and err.count("\n") == 1
 
 
 def test_fix_diff(project: Path) -> None:

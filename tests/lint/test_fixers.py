@@ -1,6 +1,7 @@
 """The autofix codemods: each fix (source in -> fixed source out), what is left alone, the
-imports added exactly once, idempotence, and a realistic legacy module where, after ``fix``,
-``check`` reports exactly what cannot be fixed automatically.
+imports added exactly once, idempotence, no undefined name introduced (pyflakes F821), the
+fixer applying exactly the facts it is handed, and a realistic legacy module where, after
+``fix``, ``check`` reports exactly what cannot be fixed automatically.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_engines_agree import PATHS, programs
+from programs import PATHS, programs
+from pyflakes.checker import Checker
+from pyflakes.messages import UndefinedName
 
-from lint_rules import ast_engine, cst_engine
+from lint_rules import checker
 from lint_rules.catalog import EXAMPLE_CONFIG, RULES, examples
-from lint_rules.fixers import fix_source
+from lint_rules.findings import Fix
+from lint_rules.fixers import fix_source, fix_with
 
 LEGACY = Path(__file__).parent / "legacy" / "legacy_module.py"
 MODULE = "pkg/module.py"
@@ -155,16 +159,30 @@ def test_asserts_inside_the_facade_are_left_alone() -> None:
 
 
 def _codes(source: str, path: str) -> Counter[str]:
-    return Counter(f.code for f in ast_engine.check_source(source, path, EXAMPLE_CONFIG))
+    return Counter(f.code for f in checker.check_source(source, path, EXAMPLE_CONFIG))
+
+
+def undefined_names(source: str) -> set[str]:
+    """The names pyflakes reports as undefined (F821)."""
+    messages = Checker(ast.parse(source), "<fixed>").messages
+    return {str(m.message_args[0]) for m in messages if isinstance(m, UndefinedName)}
 
 
 def _check_fix(source: str, path: str) -> str:
-    """Properties every fix has: parses, idempotent, never adds a finding, imports once."""
+    """Properties every fix has: parses, idempotent, never adds a finding or an undefined name
+    (a missing import), imports once."""
     fixed = fix(source, path)
     ast.parse(fixed)
+    assert undefined_names(fixed) <= undefined_names(source)
     assert fix(fixed, path) == fixed
     before, after = _codes(source, path), _codes(fixed, path)
     assert all(after[code] <= before[code] for code in after), (before, after)
+    # Each fix the analysis described removed its own finding, and only that one.
+    described = Counter(
+        f.code for f in checker.analyse(source, path, EXAMPLE_CONFIG) if f.fix is not None
+    )
+    for code in ("REC001", "REC002", "REC003"):
+        assert after[code] == before[code] - described[code], (code, before, after)
     for line in fixed.splitlines():
         if line.startswith(FACADE_IMPORT) and "import ErrorCode" in fixed:
             # The fix adds no second copy; one the program already had twice stays as it was.
@@ -199,7 +217,7 @@ def test_legacy_module_keeps_only_what_cannot_be_fixed() -> None:
     assert sum(_codes(source, path).values()) > len(_unfixable_markers(source)) + 8
     fixed = _check_fix(source, path)
     lines = fixed.splitlines()
-    for engine in (ast_engine, cst_engine):
+    for engine in (checker,):
         remaining = {
             (f.code, lines[f.line - 1].strip())
             for f in engine.check_source(fixed, path, EXAMPLE_CONFIG)
@@ -219,3 +237,136 @@ def test_legacy_module_keeps_only_what_cannot_be_fixed() -> None:
 @given(source=programs, path=st.sampled_from(PATHS))
 def test_generated_programs_fix_cleanly(source: str, path: str) -> None:
     _check_fix(source, path)
+
+
+# -- the fixer applies the facts it is handed, and decides nothing ---------------------------
+
+SOURCE = "print('a')\nprint('b')\nassert ok\nraise ValueError('v')\n"
+
+
+def _facts(source: str, path: str = MODULE) -> dict[int, Fix]:
+    return {
+        f.line: f.fix
+        for f in checker.analyse(source, path, EXAMPLE_CONFIG)
+        if f.fix is not None
+    }
+
+
+def test_the_fixer_touches_only_the_findings_it_is_given() -> None:
+    facts = _facts(SOURCE)
+    assert sorted(facts) == [1, 2, 3, 4]
+    fixed = fix_with(SOURCE, MODULE, [facts[2]])
+    assert fixed == LOGGER + "\nprint('a')\nlogger.info('b')\nassert ok\nraise ValueError('v')\n"
+    fixed = fix_with(SOURCE, MODULE, [facts[3]])
+    assert fixed == (
+        FACADE_IMPORT + "ErrorCode, ensure_internal\n\nprint('a')\nprint('b')\n"
+        'ensure_internal(ok, ErrorCode.INVARIANT_VIOLATED, "assertion failed: ok")\n'
+        "raise ValueError('v')\n"
+    )
+    assert fix_with(SOURCE, MODULE, []) == SOURCE
+
+
+def test_the_fixer_applies_hand_made_facts_without_judging_them() -> None:
+    # An output module may print: the analysis reports nothing, yet a hand-made fact is applied
+    # as it says (level, logger name, no logger line, no import).
+    source = "print('x', file=sys.stderr)\n"
+    assert _facts(source, "pkg/output.py") == {}
+    made = Fix("Call", (1, 0), (1, 27), call="error", logger="audit")
+    assert fix_with(source, "pkg/output.py", [made]) == "audit.error('x')\n"
+    made = Fix("Raise", (1, 0), (1, 20), call="target", message="it broke",
+               imports=(("my.errors", "target"),))
+    assert fix_with("raise KeyError(key)\n", MODULE, [made]) == (
+        "from my.errors import target\n\n"
+        'raise target(ErrorCode.UNKNOWN, "it broke")  # TODO(REC003): pick an ERR_* code\n'
+    )
+
+
+def test_a_fact_that_matches_no_node_changes_nothing() -> None:
+    wrong_place = Fix("Call", (1, 3), (1, 13), call="info", logger="logger")
+    wrong_kind = Fix("Assert", (1, 0), (1, 10))
+    assert fix_with("print('x')\n", MODULE, [wrong_place, wrong_kind]) == "print('x')\n"
+
+
+def test_nodes_starting_together_are_told_apart_by_their_end() -> None:
+    source = "print('a')('b')\n"
+    outer, inner = Fix("Call", (1, 0), (1, 15)), Fix("Call", (1, 0), (1, 10))
+    assert fix_with(source, MODULE, [replace(inner, call="info", logger="log")]) == (
+        "log.info('a')('b')\n"
+    )
+    assert fix_with(source, MODULE, [replace(outer, call="info", logger="log")]) == (
+        "log.info('b')\n"
+    )
+
+
+def test_missing_imports_are_caught_by_the_undefined_name_property() -> None:
+    # A fact that forgets its imports yields code using an undefined name: the property used
+    # by every fixer test above must see it.
+    facts = _facts("assert ok\n")
+    forgetful = replace(facts[1], imports=())
+    fixed = fix_with("assert ok\n", MODULE, [forgetful])
+    assert undefined_names(fixed) - undefined_names("assert ok\n") == {
+        "ensure_internal", "ErrorCode"
+    }
+
+
+def test_columns_are_characters_for_libcst() -> None:
+    source = "x = 'é'; print('ü', x)\n"
+    assert fix(source) == LOGGER + "\nx = 'é'; logger.info(\"%s %s\", 'ü', x)\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # the message form is decided on the ast: str-valued expressions are passed as they are
+        ("print('%d' % n)\n", LOGGER + "\nlogger.info('%d' % n)\n"),
+        ("print('{}'.format(n))\n", LOGGER + "\nlogger.info('{}'.format(n))\n"),
+        ("print(template.format(n))\n", LOGGER + '\nlogger.info("%s", template.format(n))\n'),
+        ("print('abc'.upper())\n", LOGGER + "\nlogger.info(\"%s\", 'abc'.upper())\n"),
+        ("print('x', flush=True)\n", LOGGER + "\nlogger.info('x')\n"),
+        ("print(1)('b')\n", LOGGER + "\nlogger.info(\"%s\", 1)('b')\n"),
+        # the logger: an existing one (getLogger spelled bare), else a free name
+        (
+            "from logging import getLogger\nlog = getLogger(__name__)\nprint('x')\n",
+            "from logging import getLogger\nlog = getLogger(__name__)\nlog.info('x')\n",
+        ),
+        (
+            "import structlog\nlog = structlog.get_logger()\nprint('x')\n",
+            "import structlog\nlog = structlog.get_logger()\nlog.info('x')\n",
+        ),
+        (
+            "import logger.a.b\nprint('x')\n",
+            "import logger.a.b\nimport logging\n\nlog = logging.getLogger(__name__)\n"
+            "\nlog.info('x')\n",
+        ),
+        (
+            "from x import *\nlogger = log = _logger = None\nprint('x')\n",
+            "from x import *\nimport logging\n\n_rec_logger = logging.getLogger(__name__)\n"
+            "\nlogger = log = _logger = None\n_rec_logger.info('x')\n",
+        ),
+        (
+            "def f():\n    global logger\n    logger = None\n    print('x')\n",
+            LOGGER + "\ndef f():\n    global logger\n    logger = None\n    logger.info('x')\n",
+        ),
+        # the assert's message is its source text
+        (
+            "assert x>0\n",
+            FACADE_IMPORT + "ErrorCode, ensure_internal\n\n"
+            'ensure_internal(x>0, ErrorCode.INVARIANT_VIOLATED, "assertion failed: x>0")\n',
+        ),
+    ],
+)
+def test_facts_decided_on_the_ast(source: str, expected: str) -> None:
+    assert fix(source) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["raise ValueError(*args)\n", "raise ValueError(**kw)\n", "raise ValueError(m, code=2)\n"],
+)
+def test_raises_the_fixer_cannot_express_are_left_alone(source: str) -> None:
+    assert fix(source) == source
+
+
+def test_a_multi_line_call_starting_with_another_is_located_by_its_end() -> None:
+    source = "print(\n    'a'\n)('b')\n"
+    assert fix(source) == LOGGER + "\nlogger.info(\n    'a'\n)('b')\n"

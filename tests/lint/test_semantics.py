@@ -7,14 +7,19 @@ names another path.  Together with the golden files these pin the decisions writ
 
 from __future__ import annotations
 
+import ast
 import sys
 import textwrap
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from lint_helpers import GOLDEN
 
-from lint_rules.ast_engine import check_source
+from lint_rules import collect
 from lint_rules.catalog import EXAMPLE_CONFIG
+from lint_rules.checker import analyse, check_source
+from lint_rules.collect import _child_fields
 
 CASES: list[tuple[str, str, str, set[tuple[int, str]]]] = [
     # (id, path, source, expected {(line, code)})
@@ -315,3 +320,106 @@ def test_a_type_statement_binds_its_name() -> None:
     # ``type ValueError = int`` shadows the builtin, so raising it is not raising a builtin.
     source = "type ValueError = int\ndef f() -> None:\n    raise ValueError('x')\n"
     assert check_source(source, "pkg/module.py", EXAMPLE_CONFIG) == []
+
+
+def test_relative_import_in_a_top_level_module() -> None:
+    # ``mod.py`` has no package: ``from . import sys`` resolves to plain ``sys``.
+    source = "from . import sys\nsys.exit(1)\n"
+    assert [(f.line, f.code) for f in check_source(source, "mod.py", EXAMPLE_CONFIG)] == [
+        (2, "REC007")
+    ]
+
+
+def test_roles_of_absolute_paths_are_relative_to_the_config_root(tmp_path: Path) -> None:
+    cfg = replace(EXAMPLE_CONFIG, root=str(tmp_path))
+    output = str(tmp_path / "pkg" / "output.py")
+    assert check_source("print('x')\n", output, cfg) == []
+    assert [f.code for f in check_source("print('x')\n", output, EXAMPLE_CONFIG)] == ["REC001"]
+
+
+def test_a_guard_nested_in_a_function_is_named_by_its_qualified_name() -> None:
+    source = (
+        "def outer():\n    def contain():\n        try:\n            pass\n"
+        "        except Exception:\n            pass\n"
+    )
+    cfg = replace(EXAMPLE_CONFIG, guard_functions=("pkg.module.outer.contain",))
+    assert check_source(source, "pkg/module.py", cfg) == []
+    assert [f.code for f in check_source(source, "pkg/module.py", EXAMPLE_CONFIG)] == ["REC005"]
+
+
+def test_rec000_findings_are_exact_and_can_be_deselected() -> None:
+    minus = replace(EXAMPLE_CONFIG, ignore=("REC000",))
+    for source in ("x = (\n", "x = 1\x00\n"):
+        assert check_source(source, "pkg/module.py", minus) == []
+        assert analyse(source, "pkg/module.py", minus) == []
+    [syntax] = check_source("x = 1\ny = )\n", "pkg/module.py", EXAMPLE_CONFIG)
+    assert (syntax.line, syntax.col, syntax.code) == (2, 4, "REC000")
+    assert syntax.message == "file could not be parsed: SyntaxError: unmatched ')'"
+    too_deep = "x = " + " + ".join(["print(1)"] * 100_000) + "\n"
+    [deep] = check_source(too_deep, "pkg/module.py", EXAMPLE_CONFIG)
+    assert (deep.line, deep.col) == (1, 0)
+    assert deep.message.startswith("file could not be parsed: RecursionError: ")
+    assert analyse("x = 1\ny = )\n", "pkg/module.py", EXAMPLE_CONFIG) == [syntax]
+
+
+def test_analyse_reports_exactly_what_check_reports() -> None:
+    for golden in sorted(GOLDEN.glob("*.py")):
+        source = golden.read_text(encoding="utf-8")
+        path = f"pkg/{golden.name}"
+        checked = check_source(source, path, EXAMPLE_CONFIG)
+        analysed = analyse(source, path, EXAMPLE_CONFIG)
+        # Field by field: ``fix`` is left out of a Finding's equality.
+        assert [f.to_dict() for f in analysed] == [f.to_dict() for f in checked]
+
+
+def test_walk_fields_skip_only_what_cannot_matter() -> None:
+    assert _child_fields(ast.Call) == ("func", "args", "keywords")
+    assert _child_fields(ast.Name) == ()
+    assert _child_fields(ast.ExceptHandler) == ("type", "body")
+    assert _child_fields(int) == ()
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "facade", "expected"),
+    [
+        # a top-level module has no package: ``.sys`` is ``sys``
+        ("mod.py", "from .sys import exit\nexit(1)\n", "recorder.errors", [(2, "REC007")]),
+        # two dots from recorder/sub: recorder.errors, the façade
+        ("recorder/sub/mod.py", "from .. import errors\nraise errors.UsageError('x')\n",
+         "recorder.errors", []),
+        ("recorder/sub/mod.py", "from . import errors\nraise errors.UsageError('x')\n",
+         "recorder.errors", [(2, "REC003")]),
+        # more dots than packages: the module as written
+        ("p/q/mod.py", "from ....a import Err\nraise Err()\n", "a", []),
+        ("p/q/mod.py", "from ....b import Err\nraise Err()\n", "a", [(2, "REC003")]),
+    ],
+)
+def test_relative_imports_resolve_against_the_package(
+    path: str, source: str, facade: str, expected: list[tuple[int, str]]
+) -> None:
+    cfg = replace(EXAMPLE_CONFIG, facade_modules=(facade,))
+    assert [(f.line, f.code) for f in check_source(source, path, cfg)] == expected
+
+
+def test_a_class_inside_a_guard_is_guarded_too() -> None:
+    source = (
+        "def contain(fn):\n    class Runner:\n        def run(self):\n            try:\n"
+        "                fn()\n            except Exception:\n                pass\n"
+    )
+    assert check_source(source, "pkg/guard.py", EXAMPLE_CONFIG) == []
+    assert [f.code for f in check_source(source, "pkg/other.py", EXAMPLE_CONFIG)] == ["REC005"]
+
+
+def test_syntax_error_positions_are_zero_based_columns() -> None:
+    [first] = check_source(")\n", "pkg/module.py", EXAMPLE_CONFIG)
+    assert (first.line, first.col) == (1, 0)
+    [nul] = check_source("x = 1\x00\n", "pkg/module.py", EXAMPLE_CONFIG)
+    assert (nul.line, nul.col, nul.code) == (1, 0, "REC000")
+    assert "null bytes" in nul.message
+
+
+def test_the_walk_table_is_rebuilt_when_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The per-class field table is a cache: a miss must compute the same fields.
+    monkeypatch.setattr(collect, "_CHILD_FIELDS", {ast.Constant: ()})
+    source = "def f(x):\n    return [print(x)]\n"
+    assert [f.code for f in check_source(source, "pkg/module.py", EXAMPLE_CONFIG)] == ["REC001"]

@@ -9,7 +9,7 @@ from os import _exit
 from sys import exit as leave
 from sys import stdout as out
 
-p("aliased print")  # REC001
+p("aliased print")  # REC001: print() outside the output modules; write diagnostics through the logger
 b.print("module alias")  # REC001
 builtins.print("dotted")  # REC001
 out.write("stdout via an alias")  # REC006

@@ -8,7 +8,7 @@ async def fetch(client):
     async with client:
         print("connected")  # REC001
         async for chunk in client:
-            assert chunk  # REC002
+            assert chunk  # REC002: assert outside tests; use the façade's ensure_internal(condition, code, message)
     return [x async for x in client if print(x)]  # REC001
 
 
@@ -16,7 +16,7 @@ async def timeout(coro):
     try:
         return await asyncio.wait_for(coro, 1)
     except asyncio.TimeoutError:
-        raise  # REC004
+        raise  # REC004: bare raise re-raises a foreign exception; convert it: raise translate(exc) from exc
     except Exception:  # REC005
         return None
 

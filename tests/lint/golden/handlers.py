@@ -90,3 +90,24 @@ def swallows():
     except Exception:  # REC005
         handler = lambda: translate(None)
         return handler
+
+
+def returns_instead_of_raising():
+    try:
+        work()
+    except Exception as exc:  # REC005: handler swallows every error; re-raise, convert with translate(), or catch narrowly
+        return bug(f"work failed: {exc}")
+    try:
+        work()
+    except BaseException as exc:  # REC005
+        return translate(exc)
+    try:
+        work()
+    except Exception as exc:
+        report(translate(exc))
+        return None
+    try:
+        work()
+    except Exception as exc:
+        error = bug(f"work failed: {exc}")
+        return report(error)

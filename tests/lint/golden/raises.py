@@ -46,11 +46,11 @@ def typed(kind):
 
 def untyped(kind):
     if kind == 1:
-        raise ValueError("builtin")  # REC003
+        raise ValueError("builtin")  # REC003: raise of untyped exception ValueError; raise a façade error (usage/enverr/target/bug)
     if kind == 2:
-        raise Foreign("local class not derived from the façade")  # REC003
+        raise Foreign("local class not derived from the façade")  # REC003: raise of untyped exception Foreign; raise a façade error (usage/enverr/target/bug)
     if kind == 3:
-        raise json.JSONDecodeError("m", "d", 0)  # REC003
+        raise json.JSONDecodeError("m", "d", 0)  # REC003: raise of untyped exception json.JSONDecodeError; raise a façade error (usage/enverr/target/bug)
     try:
         json.loads(kind)
     except json.JSONDecodeError as exc:
@@ -97,5 +97,52 @@ class Protocols:
     def abstract(self):
         raise NotImplementedError
 
-    def not_abstract(self):
+    def placeholder(self):
+        raise NotImplementedError
+
+    def placeholder_with_docstring_and_message(self):
+        """Subclasses implement it."""
+        raise NotImplementedError("subclasses implement it")
+
+    def not_only_the_raise(self):
+        self.prepare()
+        raise NotImplementedError  # REC003: raise of untyped exception NotImplementedError; raise a façade error (usage/enverr/target/bug)
+
+    def docstring_is_not_the_only_other_statement(self):
+        """Doc."""
+        pass
         raise NotImplementedError  # REC003
+
+    def nested_placeholder_is_not_a_method(self):
+        def inner():
+            raise NotImplementedError  # REC003
+
+        return inner
+
+
+def plain_function_placeholder():
+    raise NotImplementedError  # REC003
+
+
+class Attributes:
+    def raise_attribute_of_self(self):
+        raise self.error
+
+    def raise_attribute_of_a_parameter(self, obj):
+        raise obj.Error("unknown: what obj holds is not known")
+
+    def raise_attribute_of_a_local(self):
+        module = load()
+        raise module.Failure("unknown too")
+
+
+def raise_attribute_of_an_import():
+    raise abc.Whatever("an import's attribute is foreign")  # REC003: raise of untyped exception abc.Whatever; raise a façade error (usage/enverr/target/bug)
+
+
+def the_same_local_classes_twice(kind):
+    if kind:
+        raise Deeper("typed, asked a second time")
+    if not kind:
+        raise Foreign("untyped, asked a second time")  # REC003
+    raise Deeper("and a third")

@@ -4,7 +4,7 @@ The walk is iterative (an explicit stack of ``(node, context)``) so that deeply 
 expressions cannot exhaust Python's recursion limit.  Each node carries an immutable
 :class:`Context` (its scope, enclosing function, enclosing handlers, ``TYPE_CHECKING`` flag);
 children share their parent's context unless the node opens a scope or a handler.  Rules are
-evaluated afterwards by :mod:`lint_rules.ast_rules`, once every binding is known.
+evaluated afterwards by :mod:`lint_rules.rules`, once every binding is known.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from itertools import repeat
 from typing import Any
 
 from lint_rules import semantics
-from lint_rules.scopes import Binding, Scope, dotted, resolve_import
+from lint_rules.scopes import Binding, Scope, ScopeKind, dotted, resolve_import
 
 
 @dataclass(eq=False)
@@ -24,6 +24,8 @@ class FunctionInfo:
     """The nearest enclosing ``def``/``lambda`` (``name`` is None for a lambda)."""
 
     name: str | None
+    # ``@abstractmethod``, or a method whose whole body is ``raise NotImplementedError``
+    # (after an optional docstring): both may raise NotImplementedError.
     abstract: bool
 
 
@@ -59,6 +61,7 @@ class Collected:
     stdout_refs: list[tuple[ast.expr, Context]] = field(default_factory=list)
 
 
+_NAME, _STORE, _CONSTANT = ast.Name, ast.Store, ast.Constant
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 # Fields that never lead to a node a rule or a binding depends on: expression contexts,
@@ -71,6 +74,22 @@ _SKIP_FIELDS = frozenset({
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}
 if hasattr(ast, "TypeAlias"):  # 3.12+: ``type X = ...`` binds X, and its name is a Name node
     _CHILD_FIELDS[ast.TypeAlias] = ("name", "type_params", "value")
+
+
+def _is_placeholder(body: list[ast.stmt]) -> bool:
+    """A body that is only ``raise NotImplementedError[(...)]``, after an optional docstring.
+
+    Matched by spelling, like ``@abstractmethod``; the rule still checks that the raised name
+    is the builtin."""
+    first = body[0] if body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        body = body[1:] if isinstance(first.value.value, str) else body
+    only = body[0] if len(body) == 1 else None
+    if not isinstance(only, ast.Raise) or only.exc is None:
+        return False
+    exc = only.exc
+    target = exc.func if isinstance(exc, ast.Call) else exc
+    return type(target) is ast.Name and target.id == semantics.ABSTRACT_EXCEPTION
 
 
 def _child_fields(cls: type) -> tuple[str, ...]:
@@ -86,8 +105,11 @@ class Collector:
         self.guards = frozenset(guard_functions)
         self.out = Collected()
         self.module_scope = Scope("module", None)
+        self.scopes = [self.module_scope]
         self._root = Context(self.module_scope, module)
         self._stack: list[tuple[ast.AST, Context]] = []
+        # Calls whose value a ``return`` hands back: an error object returned is not raised.
+        self._returned: set[ast.Call] = set()
         self._dispatch: dict[type[ast.AST], Callable[[Any, Context], bool]] = {
             ast.FunctionDef: self._function,
             ast.AsyncFunctionDef: self._function,
@@ -106,6 +128,7 @@ class Collector:
             ast.ExceptHandler: self._handler,
             ast.If: self._if,
             ast.Raise: self._raise,
+            ast.Return: self._return,
             ast.Call: self._call,
             ast.Assert: self._assert,
             ast.Attribute: self._attribute,
@@ -125,7 +148,21 @@ class Collector:
                 self._children(node, ctx)
         return self.out
 
+    def release(self) -> None:
+        """Break the reference cycles (Scope <-> Binding, this collector <-> its bound methods
+        in the dispatch table), so that reference counting frees the file's analysis at once
+        (``check`` runs with the cyclic GC paused)."""
+        for scope in self.scopes:
+            scope.bindings.clear()
+        self.scopes.clear()
+        self._dispatch.clear()
+
     # -- helpers -----------------------------------------------------------------------------
+
+    def _scope(self, kind: ScopeKind, parent: Scope) -> Scope:
+        scope = Scope(kind, parent)
+        self.scopes.append(scope)
+        return scope
 
     def _push(self, nodes: list[ast.AST], ctx: Context) -> None:
         # Reversed so that source order is preserved (``global`` before the assignments).
@@ -144,7 +181,19 @@ class Collector:
                 children += value
             elif value is not None:
                 children.append(value)
-        self._stack.extend(zip(reversed(children), repeat(ctx)))
+        # Names and constants are most of the leaves: handled here rather than pushed, popped
+        # and dispatched one by one (the walk's largest cost after parsing).
+        pushed = []
+        for child in children:
+            kind = type(child)
+            if kind is _NAME:
+                if type(child.ctx) is _STORE:
+                    self._bind(ctx.scope, child.id)
+                elif child.id == "__stdout__" and not ctx.type_checking:
+                    self.out.stdout_refs.append((child, ctx))
+            elif kind is not _CONSTANT:
+                pushed.append(child)
+        self._stack.extend(zip(reversed(pushed), repeat(ctx)))
 
     def _push_exprs(self, nodes: list[ast.expr | None], ctx: Context) -> None:
         self._push([n for n in nodes if n is not None], ctx)
@@ -166,40 +215,36 @@ class Collector:
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> bool:
         self._bind(ctx.scope, node.name)
-        scope = Scope("function", ctx.scope)
+        scope = self._scope("function", ctx.scope)
         qualname = f"{ctx.qualname}.{node.name}"
         abstract = any(semantics.is_abstract_decorator(dotted(d)) for d in node.decorator_list)
-        inner = replace(
-            ctx,
-            scope=scope,
-            qualname=qualname,
-            function=FunctionInfo(node.name, abstract),
-            handlers=(),
-            guarded=ctx.guarded or qualname in self.guards,
-        )
+        abstract = abstract or (ctx.scope.kind == "class" and _is_placeholder(node.body))
+        guarded = ctx.guarded or qualname in self.guards
+        function = FunctionInfo(node.name, abstract)
+        # Contexts are built directly: dataclasses.replace costs several times more.
+        inner = Context(scope, qualname, function, (), guarded, ctx.type_checking)
         self._push(list(node.body), inner)
         self._arguments(node.args, ctx, scope)
         self._push_exprs([*node.decorator_list, node.returns], ctx)
         return False
 
     def _lambda(self, node: ast.Lambda, ctx: Context) -> bool:
-        scope = Scope("function", ctx.scope)
-        inner = replace(
-            ctx,
-            scope=scope,
-            qualname=f"{ctx.qualname}.<lambda>",
-            function=FunctionInfo(None, False),
-            handlers=(),
-        )
+        scope = self._scope("function", ctx.scope)
+        function = FunctionInfo(None, False)
+        qualname = f"{ctx.qualname}.<lambda>"
+        inner = Context(scope, qualname, function, (), ctx.guarded, ctx.type_checking)
         self._push([node.body], inner)
         self._arguments(node.args, ctx, scope)
         return False
 
     def _class(self, node: ast.ClassDef, ctx: Context) -> bool:
         self._bind(ctx.scope, node.name, "class", node)
-        scope = Scope("class", ctx.scope)
+        scope = self._scope("class", ctx.scope)
         qualname = f"{ctx.qualname}.{node.name}"
-        self._push(list(node.body), replace(ctx, scope=scope, qualname=qualname))
+        inner = Context(
+            scope, qualname, ctx.function, ctx.handlers, ctx.guarded, ctx.type_checking
+        )
+        self._push(list(node.body), inner)
         self._push_exprs([*node.decorator_list, *node.bases], ctx)
         self._push([k.value for k in node.keywords], ctx)
         return False
@@ -207,8 +252,10 @@ class Collector:
     def _comprehension(
         self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, ctx: Context
     ) -> bool:
-        scope = Scope("comprehension", ctx.scope)
-        inner = replace(ctx, scope=scope)
+        scope = self._scope("comprehension", ctx.scope)
+        inner = Context(
+            scope, ctx.qualname, ctx.function, ctx.handlers, ctx.guarded, ctx.type_checking
+        )
         parts: list[ast.AST] = []
         for index, generator in enumerate(node.generators):
             parts.append(generator.target)
@@ -305,9 +352,15 @@ class Collector:
             self.out.raises.append((node, ctx))
         return True
 
+    def _return(self, node: ast.Return, ctx: Context) -> bool:
+        if type(node.value) is ast.Call:
+            self._returned.add(node.value)
+        return True
+
     def _call(self, node: ast.Call, ctx: Context) -> bool:
-        for handler in ctx.handlers:
-            handler.calls.append((node, ctx.scope))
+        if node not in self._returned:
+            for handler in ctx.handlers:
+                handler.calls.append((node, ctx.scope))
         if not ctx.type_checking:
             self.out.calls.append((node, ctx))
         return True

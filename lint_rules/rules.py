@@ -1,4 +1,4 @@
-"""The rules REC001-REC007 evaluated on what :mod:`lint_rules.ast_collect` gathered.
+"""The rules REC001-REC007 evaluated on what :mod:`lint_rules.collect` gathered.
 
 Each check is a small function over collected nodes; the decisions it encodes are written down
 once, in :mod:`lint_rules.semantics`, so that the libcst engine can make exactly the same ones.
@@ -9,14 +9,22 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from lint_rules import semantics
-from lint_rules.ast_collect import Collected, Context
+from lint_rules.collect import Collected, Context
 from lint_rules.scopes import Binding, Scope, dotted, qualified_names, root_and_attrs
 
 Kind = Literal["typed", "untyped", "unknown"]
-Hit = tuple[ast.AST, str, str]  # node, code, detail
+
+
+class Hit(NamedTuple):
+    """A rule decided at a node; ``ctx`` is kept so the fixer's facts can be derived later."""
+
+    node: ast.AST
+    code: str
+    detail: str
+    ctx: Context
 
 
 @dataclass(frozen=True)
@@ -116,12 +124,12 @@ def check_raises(out: Collected, role: FileRole, cls: Classifier) -> Iterator[Hi
         if node.exc is None:
             handler = ctx.handlers[-1] if ctx.handlers else None
             if handler is not None and cls.caught_kind(handler.node, handler.scope) == "untyped":
-                yield node, "REC004", ""
+                yield Hit(node, "REC004", "", ctx)
             continue
         if _raised_kind(node.exc, ctx, cls) != "untyped" or _protocol_exempt(node.exc, ctx):
             continue
         target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
-        yield node, "REC003", dotted(target) or "expression"
+        yield Hit(node, "REC003", dotted(target) or "expression", ctx)
 
 
 def _raised_kind(exc: ast.expr, ctx: Context, cls: Classifier) -> Kind:
@@ -159,15 +167,15 @@ def check_handlers(out: Collected, cls: Classifier) -> Iterator[Hit]:
             continue
         if info.has_raise or any(cls.kind(c.func, s) == "typed" for c, s in info.calls):
             continue
-        yield handler, "REC005", ""
+        yield Hit(handler, "REC005", "", ctx)
 
 
 def check_asserts(out: Collected, role: FileRole) -> Iterator[Hit]:
     """REC002."""
     if role.is_test:
         return
-    for node, _ctx in out.asserts:
-        yield node, "REC002", ""
+    for node, ctx in out.asserts:
+        yield Hit(node, "REC002", "", ctx)
 
 
 def check_calls(out: Collected, role: FileRole, cls: Classifier) -> Iterator[Hit]:
@@ -179,17 +187,19 @@ def check_calls(out: Collected, role: FileRole, cls: Classifier) -> Iterator[Hit
         if not role.is_output:
             if semantics.PRINT in names:
                 if _prints_to_stdout(node, ctx.scope):
-                    yield node, "REC006", "print(file=sys.stdout)"
+                    yield Hit(node, "REC006", "print(file=sys.stdout)", ctx)
                 else:
-                    yield node, "REC001", ""
+                    yield Hit(node, "REC001", "", ctx)
             hit = names & semantics.STDOUT_WRITE_CALLS
             if hit:
-                yield node, "REC006", min(hit)
-            if semantics.OS_WRITE in names and _writes_fd1(node):
-                yield node, "REC006", "os.write(1, ...)"
+                yield Hit(node, "REC006", min(hit), ctx)
+            if semantics.OS_WRITE in names:
+                fd = _stdout_fd(node, ctx.scope)
+                if fd is not None:
+                    yield Hit(node, "REC006", f"os.write({fd}, ...)", ctx)
         exits = not role.is_entry and names & semantics.EXIT_FUNCTIONS
         if exits and not _facade_exit_code(node, ctx.scope, cls):
-            yield node, "REC007", f"{dotted(node.func) or 'exit'}()"
+            yield Hit(node, "REC007", f"{dotted(node.func) or 'exit'}()", ctx)
 
 
 def _prints_to_stdout(node: ast.Call, scope: Scope) -> bool:
@@ -199,15 +209,26 @@ def _prints_to_stdout(node: ast.Call, scope: Scope) -> bool:
     return False
 
 
-def _writes_fd1(node: ast.Call) -> bool:
+def _stdout_fd(node: ast.Call, scope: Scope) -> str | None:
+    """How ``os.write``'s first argument names stdout's descriptor (``1`` or
+    ``sys.stdout.fileno()``), for the message; None when it is not stdout."""
     if not node.args:
-        return False
+        return None
     first = node.args[0]
-    return (
-        isinstance(first, ast.Constant)
-        and type(first.value) is int
-        and first.value == semantics.STDOUT_FD
-    )
+    if isinstance(first, ast.Constant):
+        literal_one = type(first.value) is int and first.value == semantics.STDOUT_FD
+        return "1" if literal_one else None
+    if not isinstance(first, ast.Call) or first.args or first.keywords:
+        return None
+    callee = first.func
+    if not isinstance(callee, ast.Attribute) or callee.attr != "fileno":
+        return None
+    stream = callee.value
+    if isinstance(stream, ast.Attribute) and stream.attr == "buffer":
+        stream = stream.value
+    if semantics.STDOUT_OBJECTS & qualified_names(stream, scope):
+        return f"{dotted(first.func)}()"
+    return None
 
 
 def _facade_exit_code(node: ast.Call, scope: Scope, cls: Classifier) -> bool:
@@ -228,4 +249,4 @@ def check_stdout_refs(out: Collected, role: FileRole) -> Iterator[Hit]:
         return
     for node, ctx in out.stdout_refs:
         if semantics.RAW_STDOUT in qualified_names(node, ctx.scope):
-            yield node, "REC006", semantics.RAW_STDOUT
+            yield Hit(node, "REC006", semantics.RAW_STDOUT, ctx)
