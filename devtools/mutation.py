@@ -33,7 +33,14 @@ TESTS: dict[str, list[str]] = {
     "recorder/policy.py": ["tests/policy", "tests/session/test_verdict.py"],
     "recorder/output/swap.py": ["tests/output"],
     "recorder/lifecycle.py": ["tests/session/test_lifecycle.py"],
+    # The lint analysis (one run of each takes minutes: name it in MODULES to include it).
+    "lint_rules/rules.py": ["tests/lint"],
+    "lint_rules/collect.py": ["tests/lint"],
+    "lint_rules/checker.py": ["tests/lint"],
 }
+#: What ``make mutation`` runs when no module is named (the core the issues hold to 95%).
+DEFAULT_MODULES = ["recorder/decision.py", "recorder/policy.py", "recorder/output/swap.py",
+                   "recorder/lifecycle.py"]
 
 
 @dataclass
@@ -73,7 +80,7 @@ def _scratch_copy(target: Path) -> None:
 def _configure(root: Path, module: str, tests: list[str]) -> None:
     pyproject = root / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
-    package = module.split("/")[0] + "/"
+    package = module.split("/")[0] + "/"  # recorder/ or lint_rules/
     section = "\n[tool.mutmut]\n" + "\n".join([
         f"source_paths = [{package!r}]",
         f"only_mutate = [{module!r}]",
@@ -126,8 +133,8 @@ def run_module(module: str, python: str, equivalents: dict[str, str]) -> Result:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devtools.mutation", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("modules", nargs="*", default=sorted(TESTS), metavar="MODULE",
-                        help="module paths (default: every mapped module)")
+    parser.add_argument("modules", nargs="*", default=DEFAULT_MODULES, metavar="MODULE",
+                        help="module paths (default: the recorder's core modules)")
     parser.add_argument("--min-score", type=float, default=95.0)
     parser.add_argument("--python", default=sys.executable)
     options = parser.parse_args(argv)
