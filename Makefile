@@ -87,8 +87,16 @@ docs: venv ## Regenerate docs/error-codes.md, docs/lint-rules.md and the README 
 	$(PY) -m recorder.policy_table --write README.md
 
 MODULES ?=
-mutation: venv ## Mutation testing (mutmut) of MODULES="recorder/decision.py ..." (default: the core)
-	$(PY) -m devtools.mutation $(MODULES)
+VENVMUT ?= .venv-mutation
+# A venv of its own: mutmut needs a newer click than Fixit (in .venv) allows.
+$(VENVMUT)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENVMUT)
+	$(VENVMUT)/bin/python -m pip install --quiet --upgrade pip
+	$(VENVMUT)/bin/python -m pip install --quiet -e '.[lint]' 'pytest>=8,<10' 'hypothesis>=6.100,<7' 'mutmut>=3.8,<4'
+	touch $@
+
+mutation: $(VENVMUT)/.installed ## Mutation testing (mutmut) of MODULES="recorder/decision.py ..." (default: the core)
+	$(VENVMUT)/bin/python -m devtools.mutation --python $(VENVMUT)/bin/python $(MODULES)
 
 faults: venv ## The full fault-injection sweep
 	$(PY) -m fault_injection sweep
@@ -103,4 +111,4 @@ bench-quick: venv venv312 ## A smaller benchmark run for development
 	$(PY) -m bench --quick --out BENCHMARKS.md
 
 clean: ## Remove virtual environments and caches
-	rm -rf $(VENV) $(VENV312) $(VENV313) .pytest_cache .mypy_cache .ruff_cache .lint_rules_cache
+	rm -rf $(VENV) $(VENV312) $(VENV313) $(VENVMUT) .pytest_cache .mypy_cache .ruff_cache .lint_rules_cache

@@ -54,7 +54,9 @@ class Result:
     @property
     def score(self) -> float:
         relevant = self.killed + len(self.survived)
-        return 100.0 if relevant == 0 else 100.0 * self.killed / relevant
+        if relevant == 0:  # nothing ran (e.g. mutmut could not run the tests): not a pass
+            return 0.0
+        return 100.0 * self.killed / relevant
 
 
 def _equivalents() -> dict[str, str]:
@@ -139,7 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--python", default=sys.executable)
     options = parser.parse_args(argv)
     equivalents = _equivalents()
-    results = [run_module(m, options.python, equivalents) for m in options.modules]
+    # Absolute, not resolved: the venv's python is a symlink that must keep its venv.
+    python = str(Path(options.python).absolute())
+    results = [run_module(m, python, equivalents) for m in options.modules]
     sys.stdout.write("\nmodule                         killed  survived  equivalent  score\n")
     for r in results:
         extra = " ".join(f"{k}={v}" for k, v in sorted(r.other.items()))

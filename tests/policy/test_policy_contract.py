@@ -88,3 +88,9 @@ def test_configure_policy_reads_the_environment_it_is_given(
         assert configure_policy().on_recorder_error is OnRecorderError.DISABLE
     finally:
         reset_policy()
+
+
+@pytest.mark.parametrize(("given", "level"), [("trace", "debug"), ("WARN", "warning"),
+                                              ("off", "critical"), ("info", "info")])
+def test_the_existing_recorder_s_log_level_names_are_mapped(given: str, level: str) -> None:
+    assert resolve_policy({"CODETRACER_LOG_LEVEL": given}).log_level == level
