@@ -221,8 +221,8 @@ def _verdict(
     if end.label == "recorder-error" and isinstance(end.exception, RecorderError):
         return int(end.exception.kind.exit_code), end.exception
     failure = outcome.failure if outcome is not None else None
+    decision = outcome.decision if outcome is not None else None
     if failure is not None:
-        decision = outcome.decision if outcome is not None else None
         if decision is not None and decision.exit_status is not None:
             return decision.exit_status, failure
     elif outcome is None or not outcome.complete:

@@ -63,10 +63,6 @@ class Lifecycle:
                       f"{self.owner} cannot {action} when {self.state}",
                       owner=self.owner, state=self.state.value, to=action)
 
-    def allows(self, new: State) -> bool:
-        """True when :meth:`move` to ``new`` would succeed."""
-        return new is self.state or new in _ALLOWED[self.state]
-
     @property
     def active(self) -> bool:
         """True while tracing (hooks installed)."""

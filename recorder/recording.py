@@ -258,7 +258,6 @@ class Recording:
 
     def _write_side_files(self, metadata: TraceMetadata) -> None:
         writer, _ = self._require_started()
-        metadata.backend = self.backend
         metadata.events_dropped = self._report_drops()
         metadata.metrics = self.metrics.snapshot()
         writer.write_side_files(self.layer, metadata)

@@ -24,12 +24,11 @@ from recorder.events import NONE_VALUE
 from recorder.trace_writer import TraceWriter
 from recorder.values.encoder import ValueEncoder
 from recorder.values.limits import EncodeLimits
-from recorder.values.records import KIND_SEQ, KIND_TUPLE
+from recorder.values.records import I64_MAX, I64_MIN, KIND_SEQ, KIND_TUPLE
 from recorder.values.redaction import is_secret_name
 
 __all__ = ["ValueJson"]
 
-_I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _CACHE_SIZE = 4096
 _escape = json.encoder.encode_basestring
 
@@ -98,7 +97,7 @@ class ValueJson:
         """The record of ``value``; never raises for a value (only for an output failure)."""
         cls = type(value)
         if cls is int:
-            if _I64_MIN <= value <= _I64_MAX:
+            if I64_MIN <= value <= I64_MAX:
                 record = self.cache.get(value)
                 if record is None:
                     tid = self._t_int

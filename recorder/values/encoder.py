@@ -30,6 +30,8 @@ from recorder.errors import ErrorCode, RecorderError, bug
 from recorder.values.limits import EncodeLimits
 from recorder.values.objects import ObjectEncoding
 from recorder.values.records import (
+    I64_MAX,
+    I64_MIN,
     KIND_BOOL,
     KIND_ERROR,
     KIND_FLOAT,
@@ -51,7 +53,6 @@ from recorder.values.text import clip_text, int_text
 
 __all__ = ["ValueEncoder"]
 
-_I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 
 class ValueEncoder(ObjectEncoding):
     """Encodes values into ValueRecord dicts; see the module docstring for its guarantees.
@@ -114,7 +115,7 @@ class ValueEncoder(ObjectEncoding):
             cls = type(value)
             if cls is int:
                 number: int = value  # type: ignore[assignment]  # narrowed by the exact type
-                if self._t_int >= 0 and _I64_MIN <= number <= _I64_MAX:
+                if self._t_int >= 0 and I64_MIN <= number <= I64_MAX:
                     return {"kind": "Int", "i": number, "type_id": self._t_int}
             elif cls is str:
                 text: str = value  # type: ignore[assignment]
@@ -213,7 +214,7 @@ class ValueEncoder(ObjectEncoding):
         return {"kind": "Bool", "b": value, "type_id": tid}
 
     def _int(self, value: int) -> Record:
-        if _I64_MIN <= value <= _I64_MAX:
+        if I64_MIN <= value <= I64_MAX:
             tid = self._t_int
             if tid < 0:
                 tid = self._t_int = self._type(KIND_INT, "Int")
@@ -245,7 +246,7 @@ class ValueEncoder(ObjectEncoding):
         cls = type(value)
         if cls is int:  # the commonest element, inline as in encode()
             number: int = value  # type: ignore[assignment]
-            if self._t_int >= 0 and _I64_MIN <= number <= _I64_MAX:
+            if self._t_int >= 0 and I64_MIN <= number <= I64_MAX:
                 return {"kind": "Int", "i": number, "type_id": self._t_int}
         key = id(cls)
         scalar = self._scalars.get(key)

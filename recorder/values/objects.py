@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from recorder.errors import ErrorCode, RecorderError, bug
 from recorder.values.records import (
+    I64_MAX,
+    I64_MIN,
     KIND_FLOAT,
     KIND_INT,
     KIND_SEQ,
@@ -35,12 +37,11 @@ from recorder.values.records import (
     type_name,
 )
 from recorder.values.redaction import is_secret_name
-from recorder.values.structural import Shape, safe_summary, shape_of
+from recorder.values.structural import Shape, safe_summary
 from recorder.values.text import clip_bytes, clip_text, int_text
 
 __all__ = ["ObjectEncoding"]
 
-_I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _SHAPE_CACHE = 4096
 
 
@@ -79,7 +80,7 @@ class ObjectEncoding:
         if cached is None:
             if len(self._shapes) >= _SHAPE_CACHE:
                 self._shapes.clear()  # bounded: programs that make classes without end exist
-            cached = self._shapes[id(cls)] = shape_of(cls)
+            cached = self._shapes[id(cls)] = Shape(cls)
         shape = cached
         name = shape.name
         if shape.kind == "struct":
@@ -116,7 +117,7 @@ class ObjectEncoding:
             return {**record, "type_id": self._type(KIND_STRING, name)}
         if base is int:
             number = int.__pos__(value)  # an exact int, whatever the subclass overrides
-            if _I64_MIN <= number <= _I64_MAX:
+            if I64_MIN <= number <= I64_MAX:
                 return {"kind": "Int", "i": number, "type_id": self._type(KIND_INT, name)}
             return self._raw(int_text(number, self._max_text), name)
         if base is float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 __all__ = [
+    "I64_MAX", "I64_MIN",
     "KIND_BOOL", "KIND_ERROR", "KIND_FLOAT", "KIND_INT", "KIND_NONE", "KIND_RAW", "KIND_SEQ",
     "KIND_STRING", "KIND_STRUCT", "KIND_TUPLE", "REDACTED", "Record", "TypeTable", "Walk",
     "sortable", "type_name",
@@ -22,6 +23,8 @@ Record = dict[str, Any]  # a JSON object: values are str, int, float, bool or li
 KIND_SEQ, KIND_INT, KIND_FLOAT, KIND_STRING, KIND_BOOL = 0, 7, 8, 9, 12
 KIND_RAW, KIND_ERROR, KIND_TUPLE, KIND_NONE = 16, 24, 27, 30
 KIND_STRUCT = 6
+#: The range an ``Int`` record holds (the trace format's i64); larger ints are ``Raw`` text.
+I64_MIN, I64_MAX = -(2**63), 2**63 - 1
 
 REDACTED = "<redacted>"
 

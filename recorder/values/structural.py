@@ -27,11 +27,9 @@ __all__ = [
     "Shape",
     "builtin_base",
     "class_name",
-    "fields",
     "is_enum_member",
     "is_program_type",
     "safe_summary",
-    "shape_of",
 ]
 
 _TYPE_DICT = type.__dict__["__dict__"]
@@ -91,7 +89,7 @@ def is_enum_member(cls: type) -> bool:
 
 
 class Shape:
-    """What the encoder needs to know about one class, computed once (see :func:`shape_of`).
+    """What the encoder needs to know about one class (the encoder caches one per class).
 
     ``kind`` is ``"enum"``, ``"builtin"`` (a subclass of ``base``), ``"struct"`` (readable
     fields: the ``__dict__`` descriptor and/or slot descriptors) or ``"summary"``.
@@ -147,23 +145,6 @@ class Shape:
             except AttributeError:
                 continue  # an unset slot: nothing to show
         return found
-
-
-def shape_of(cls: type) -> Shape:
-    """The :class:`Shape` of ``cls`` (not cached here: the encoder keeps one per class)."""
-    return Shape(cls)
-
-
-def fields(value: object) -> list[tuple[str, object]] | None:
-    """The instance's own fields (``__dict__`` entries, then set ``__slots__``), or None.
-
-    None means the object keeps its state where Python code cannot see it without calling it
-    (a C type such as a compiled regex or a socket): it gets a summary instead of fields.
-    """
-    shape = Shape(type(value))
-    if shape.dict_descriptor is None and not shape.slots:
-        return None
-    return shape.fields(value)
 
 
 def _dict_fields(

@@ -62,6 +62,7 @@ def test_command_line_complete_trace_records_the_start_directory(
     assert proc.returncode == 5, proc.stderr
     meta = metadata(tmp_path / "out")
     assert (meta["partial"], meta["workdir"]) == (False, str(tmp_path))
+    assert meta["backend"] == backend  # the concrete backend preflight chose, set once
     assert meta["process_exit_status"] == {"code": 5, "label": "exit"}
 
 
