@@ -57,6 +57,16 @@ class ErrorCode(enum.StrEnum):
     ACTIVATION_PATH_NOT_FOUND = "ERR_ACTIVATION_PATH_NOT_FOUND"
     IO_CAPTURE_UNSUPPORTED = "ERR_IO_CAPTURE_UNSUPPORTED"
     TRACE_FILTER_UNSUPPORTED = "ERR_TRACE_FILTER_UNSUPPORTED"
+    TRACE_FILTER_NOT_FOUND = "ERR_TRACE_FILTER_NOT_FOUND"
+    TRACE_FILTER_UNREADABLE = "ERR_TRACE_FILTER_UNREADABLE"
+    TRACE_FILTER_SYNTAX = "ERR_TRACE_FILTER_SYNTAX"
+    TRACE_FILTER_UNKNOWN_KEY = "ERR_TRACE_FILTER_UNKNOWN_KEY"
+    TRACE_FILTER_MISSING_KEY = "ERR_TRACE_FILTER_MISSING_KEY"
+    TRACE_FILTER_BAD_VALUE = "ERR_TRACE_FILTER_BAD_VALUE"
+    TRACE_FILTER_UNKNOWN_ACTION = "ERR_TRACE_FILTER_UNKNOWN_ACTION"
+    TRACE_FILTER_UNKNOWN_DOMAIN = "ERR_TRACE_FILTER_UNKNOWN_DOMAIN"
+    TRACE_FILTER_BAD_SELECTOR = "ERR_TRACE_FILTER_BAD_SELECTOR"
+    TRACE_FILTER_BAD_REGEX = "ERR_TRACE_FILTER_BAD_REGEX"
 
 
 @dataclass(frozen=True)
@@ -190,6 +200,41 @@ CATALOG: dict[ErrorCode, CodeInfo] = {
     ErrorCode.TRACE_FILTER_UNSUPPORTED: CodeInfo(
         _U, "--trace-filter (or CODETRACER_TRACE_FILTER) is not implemented by this recorder "
         "yet.", "Leave it out and select files with --include GLOB / --exclude GLOB."),
+    ErrorCode.TRACE_FILTER_NOT_FOUND: CodeInfo(
+        _U, "A trace filter file (--trace-filter, CODETRACER_TRACE_FILTER, trace_filter=) does "
+        "not exist.", "Give the path of an existing TOML filter file; separate several with '::'."),
+    ErrorCode.TRACE_FILTER_UNREADABLE: CodeInfo(
+        _U, "A trace filter file exists but cannot be read (permissions, a directory, not UTF-8).",
+        "Make the file readable and save it as UTF-8 TOML."),
+    ErrorCode.TRACE_FILTER_SYNTAX: CodeInfo(
+        _U, "A trace filter file is not valid TOML.",
+        "Fix the TOML syntax at the line the message names."),
+    ErrorCode.TRACE_FILTER_UNKNOWN_KEY: CodeInfo(
+        _U, "A trace filter file has a key or section the filter language does not define.",
+        "Remove or rename the key: see the README's trace filter section for the valid keys."),
+    ErrorCode.TRACE_FILTER_MISSING_KEY: CodeInfo(
+        _U, "A trace filter file lacks a required section or key ([meta], [scope], name, "
+        "version, default_exec, default_value_action, selector, action).",
+        "Add the missing section or key the message names."),
+    ErrorCode.TRACE_FILTER_BAD_VALUE: CodeInfo(
+        _U, "A trace filter key has a value of the wrong type or out of range (a version that "
+        "is not a positive integer, an empty name, an unknown io stream).",
+        "Write the value as the message says (e.g. version = 1)."),
+    ErrorCode.TRACE_FILTER_UNKNOWN_ACTION: CodeInfo(
+        _U, "A trace filter gives an exec or value action the language does not define.",
+        "Use trace or skip for exec and default_exec; allow, redact or drop for actions."),
+    ErrorCode.TRACE_FILTER_UNKNOWN_DOMAIN: CodeInfo(
+        _U, "A trace filter selector names an unknown domain, or one not allowed where it is "
+        "used.", "Scope rules take pkg:, file: or obj:; value patterns take local:, global:, "
+        "arg:, ret: or attr:."),
+    ErrorCode.TRACE_FILTER_BAD_SELECTOR: CodeInfo(
+        _U, "A trace filter selector is malformed: no pattern, an unknown match type, an "
+        "invalid glob or a file path outside the project root.",
+        "Write DOMAIN:PATTERN or DOMAIN:MATCH:PATTERN with MATCH one of glob, regex, literal."),
+    ErrorCode.TRACE_FILTER_BAD_REGEX: CodeInfo(
+        _U, "A trace filter regex is invalid or uses syntax Rust's regex rejects (look-around, "
+        "backreferences), which the existing recorder rejects too.",
+        "Rewrite the expression without look-around or backreferences, or use a glob."),
 }
 
 
