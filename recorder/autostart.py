@@ -5,7 +5,8 @@ second session inside the recorder's own command line (which starts its own). A 
 is reported as one classified line on stderr; under the ``abort`` policy it is raised (the import
 fails with a classified error, never a foreign one); under ``disable`` the program runs untraced.
 ``CODETRACER_FORMAT`` picks the format, as for the existing recorder (``json``; its ``binary``
-is ``ERR_UNSUPPORTED_FORMAT``).
+is ``ERR_UNSUPPORTED_FORMAT``); ``CODETRACER_TRACE_FILTER`` adds filter files (``::``-separated),
+the only filter source auto-start reads, as in 0.3.0.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 from recorder import logs
 from recorder.compat import ENV_FORMAT
 from recorder.errors import RecorderError
+from recorder.filters import ENV_TRACE_FILTER
 from recorder.policy import RecorderPolicy, policy_snapshot
 from recorder.values.settings import resolve_value_settings
 
@@ -53,7 +55,8 @@ def autostart_from_environment() -> None:
         logs.configure_logging(policy)
         fmt = os.environ.get(ENV_FORMAT, "json").strip().lower()
         started = session.start(trace_dir, policy=policy, format=fmt,  # raises per the policy
-                                values=resolve_value_settings())
+                                values=resolve_value_settings(),
+                                trace_filter=os.environ.get(ENV_TRACE_FILTER))
     except RecorderError as err:
         logs.report_failure(err, policy)
         raise

@@ -32,6 +32,7 @@ from recorder.errors import (
     target,
     usage,
 )
+from recorder.filters import cli_filter_paths
 from recorder.lifecycle import State
 from recorder.mainmodule import MainModule, find_module, prepare_module
 from recorder.policy import LOG_LEVELS, RecorderPolicy, configure_policy, parse_bool
@@ -45,7 +46,7 @@ from recorder.script import (
     run_code,
     trim_traceback,
 )
-from recorder.session import Outcome, TraceSession, activate, deactivate
+from recorder.session import Outcome, TraceSession, activate, deactivate, load_trace_filters
 from recorder.values.settings import ValueSettings, resolve_value_settings
 
 DESCRIPTION = """\
@@ -254,11 +255,16 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
     else:
         path, module_name = os.path.abspath(invocation.script), None
         _, source = load_script(path)
+    # Filters load before anything is traced: a bad file is a usage error with nothing written.
+    start_dir = os.getcwd() if invocation.module else os.path.dirname(path)
+    filter_files = load_trace_filters(
+        cli_filter_paths(start_dir, invocation.options.trace_filter, os.environ))
     session = TraceSession(
         invocation.options.trace_dir, policy=policy, backend=invocation.options.backend,
         format=invocation.options.format, program=path, args=invocation.script_args,
         include=invocation.options.include, exclude=invocation.options.exclude,
-        settings=invocation.settings, module=module_name, values=invocation.values)
+        settings=invocation.settings, module=module_name, values=invocation.values,
+        filter_files=filter_files)
     compiled: CodeType | ScriptEnd
     if isinstance(found, MainModule):
         namespace = prepare_module(found, invocation.script_args)

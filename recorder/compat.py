@@ -10,11 +10,12 @@ theirs                                    here
 ``--activation-path FILE``                no events until code of FILE runs; stops when that
                                           frame returns (``recorder.tracing.activation``)
 ``--module-name-from-globals`` / ``no-``  module frames named from ``__name__`` (default) or
-``CODETRACER_MODULE_NAME_FROM_GLOBALS``   from the file path (``recorder.tracing.modnames``)
+``CODETRACER_MODULE_NAME_FROM_GLOBALS``   from the file path (``recorder.filters.modnames``)
 ``--propagate-script-exit`` / ``no-``     ours propagates by default (ADR 0004); ``--no-...``
 ``CODETRACER_PROPAGATE_SCRIPT_EXIT``      ends a clean recording with 0, as theirs did
 ``--io-capture``, ``CODETRACER_CAPTURE_IO``  usage error ``ERR_IO_CAPTURE_UNSUPPORTED``
-``--trace-filter``, ``CODETRACER_TRACE_FILTER``  usage error ``ERR_TRACE_FILTER_UNSUPPORTED``
+``--trace-filter``, ``CODETRACER_TRACE_FILTER``  filter files (``recorder.filters``), after the
+                                          project's ``.codetracer/trace-filter.toml``
 ``CODETRACER_FORMAT`` (auto-start)        the format of an auto-started session
 ========================================  ===================================================
 
@@ -82,12 +83,14 @@ def add_dropin_options(parser: argparse.ArgumentParser) -> None:
                         help="not implemented yet: a usage error (stdout/stderr writes are "
                              "captured by default)")
     parser.add_argument("--trace-filter", action="append", metavar="PATH",
-                        help="not implemented yet: a usage error (use --include/--exclude)")
+                        help="a TOML trace filter file (0.3.0's language: which packages, files "
+                             "and functions are traced, which values redacted or dropped); "
+                             "repeatable, several per value separated by '::'; applied after "
+                             "the built-in filter, the nearest .codetracer/trace-filter.toml "
+                             "and $CODETRACER_TRACE_FILTER")
 
 
-def refuse_unimplemented(
-    io_capture: str | None, trace_filter: list[str] | None, env: Mapping[str, str],
-) -> None:
+def refuse_unimplemented(io_capture: str | None, env: Mapping[str, str]) -> None:
     """Usage errors for the options whose features are not built yet (never silently ignored)."""
     if io_capture is not None or ENV_CAPTURE_IO in env:
         source = "--io-capture" if io_capture is not None else ENV_CAPTURE_IO
@@ -95,11 +98,6 @@ def refuse_unimplemented(
                     f"{source} is not implemented by this recorder yet: the script's "
                     "sys.stdout/sys.stderr writes are always captured, raw file-descriptor "
                     "writes never", option=source)
-    if trace_filter or ENV_TRACE_FILTER in env:
-        source = "--trace-filter" if trace_filter else ENV_TRACE_FILTER
-        raise usage(ErrorCode.TRACE_FILTER_UNSUPPORTED,
-                    f"{source} is not implemented by this recorder yet: trace filter files "
-                    "cannot be read; select files with --include/--exclude", option=source)
 
 
 def _flag_or_env(flag: bool | None, var: str, env: Mapping[str, str], default: bool) -> bool:
@@ -119,7 +117,7 @@ def resolve_settings(
     def get(name: str) -> Any:
         return getattr(options, name, None) if options is not None else None
 
-    refuse_unimplemented(get("io_capture"), get("trace_filter"), environ)
+    refuse_unimplemented(get("io_capture"), environ)
     activation = get("activation_path")
     if activation is not None:
         activation = os.path.abspath(os.path.expanduser(activation))

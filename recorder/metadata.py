@@ -42,6 +42,8 @@ class TraceMetadata:
     events_dropped: dict[str, int] = field(default_factory=dict)
     metrics: dict[str, object] = field(default_factory=dict)
     values: dict[str, object] = field(default_factory=dict)  # the value mode and budgets
+    #: The filter chain and its counters (0.3.0's ``trace_filter`` object).
+    trace_filter: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def at_start(
@@ -79,4 +81,5 @@ class TraceMetadata:
             "trace_id": self.trace_id,
             "partial_reason": self.partial_reason,
             "module": self.module,
+            "trace_filter": dict(self.trace_filter),
         }

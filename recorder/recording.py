@@ -133,6 +133,7 @@ class Recording:
         values = ValueJson(writer, self._limits, self._redact, self._value_repr)
         self.frames = FrameRecorder(writer, values, self.filters)
         self.frames.module_names_from_globals = self._module_names_from_globals
+        self.filters.module_names_from_globals = self._module_names_from_globals
         activation = self._activation = None
         if self._activation_path is not None:
             activation = self._activation = Activation(self._activation_path, self.detach)
@@ -260,6 +261,7 @@ class Recording:
         writer, _ = self._require_started()
         metadata.events_dropped = self._report_drops()
         metadata.metrics = self.metrics.snapshot()
+        metadata.trace_filter = self.filters.summary()
         writer.write_side_files(self.layer, metadata)
 
     def _on_write(self, kind: int, stream: str, text: str) -> None:

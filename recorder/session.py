@@ -30,6 +30,7 @@ from recorder import logs, seams
 from recorder.compat import RunSettings, resolve_settings
 from recorder.decision import Action, Decision, Phase, decide, raises_into_program
 from recorder.errors import ErrorCode, RecorderError, usage
+from recorder.filters import FilterFile, io_capture_mode, load_user_filters, split_entries
 from recorder.guard import Containment
 from recorder.lifecycle import Lifecycle, State
 from recorder.metadata import TRACE_SCHEMA_VERSION, TraceMetadata
@@ -76,6 +77,7 @@ class TraceSession:
         values: ValueSettings | None = None,
         settings: RunSettings | None = None,
         module: str | None = None,
+        filter_files: Sequence[FilterFile] = (),
     ) -> None:
         self.trace_dir = Path(trace_dir).absolute()
         self.values = values or ValueSettings()
@@ -85,6 +87,7 @@ class TraceSession:
         self.requested_backend = backend
         self.format = format
         self.include, self.exclude = tuple(include), tuple(exclude)
+        self.filter_files = tuple(filter_files)  # the user's, loaded (load_trace_filters)
         self.metrics = metrics or get_metrics()
         self.trace_id = uuid.uuid4().hex
         self.metadata = TraceMetadata.at_start(
@@ -137,7 +140,8 @@ class TraceSession:
             self._layer.begin()
             self._recording = Recording(
                 self._layer, program=self.program, backend=self.backend,
-                filters=CodeFilter(include=self.include, exclude=self.exclude),
+                filters=CodeFilter(include=self.include, exclude=self.exclude,
+                                   files=self.filter_files),
                 on_failure=self._on_callback_failure, metrics=self.metrics,
                 limits=self.values.limits, value_repr=self.values.runs_repr,
                 activation_path=self.settings.activation_path,
@@ -320,6 +324,20 @@ def _as_values(values: ValueSettings | Mapping[str, object] | None) -> ValueSett
     return resolve_value_settings(None, **dict(values or {}))
 
 
+TraceFilterArg = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None
+
+
+def load_trace_filters(trace_filter: TraceFilterArg) -> tuple[FilterFile, ...]:
+    """The user's filter files (paths; a string may hold several separated by ``::``), loaded.
+
+    A bad file is a ``UsageError`` raised here, before anything is traced; so is an ``[io]``
+    section asking for an io capture this recorder does not support.
+    """
+    files = load_user_filters(split_entries(trace_filter))
+    io_capture_mode(files)
+    return files
+
+
 def start(
     trace_dir: str | os.PathLike[str],
     *,
@@ -329,6 +347,7 @@ def start(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     values: ValueSettings | Mapping[str, object] | None = None,
+    trace_filter: TraceFilterArg = None,
 ) -> TraceSession:
     """Start tracing the current program into ``trace_dir``.
 
@@ -336,15 +355,21 @@ def start(
     ``ValueSettings``, or keywords such as ``{"value_repr": "repr", "max_nodes": 64}`` applied over
     the ``CODETRACER_VALUE_REPR`` / ``CODETRACER_MAX_VALUE_*`` environment variables.
 
+    ``trace_filter`` adds filter files after the built-in filter: a path, a ``::``-separated string
+    of paths or a list of paths (the only source the API reads: no project filter is discovered and
+    ``CODETRACER_TRACE_FILTER`` is not read). A bad file is a :class:`UsageError`.
+
     Raises :class:`UsageError` ``ERR_ALREADY_TRACING`` when a session is active. A failure to start
     raises its classified error under the ``abort`` policy; under ``disable`` it is logged and the
     returned session is already stopped (``session.outcome.failure`` says why).
     """
     global _active
     resolved = _as_policy(policy)
+    files = load_trace_filters(trace_filter)
     with _active_lock:
         session = TraceSession(trace_dir, policy=resolved, backend=backend, format=format,
-                               include=include, exclude=exclude, values=_as_values(values))
+                               include=include, exclude=exclude, values=_as_values(values),
+                               filter_files=files)
         _claim(session)
         try:
             session.start()  # raises when the policy says so (abort, or a usage error)
@@ -396,10 +421,11 @@ def trace(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     values: ValueSettings | Mapping[str, object] | None = None,
+    trace_filter: TraceFilterArg = None,
 ) -> Iterator[TraceSession]:
-    """Trace the body of a ``with`` block."""
+    """Trace the body of a ``with`` block (the arguments are :func:`start`'s)."""
     session = start(trace_dir, format=format, policy=policy, backend=backend, include=include,
-                    exclude=exclude, values=values)
+                    exclude=exclude, values=values, trace_filter=trace_filter)
     try:
         yield session
     finally:

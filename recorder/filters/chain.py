@@ -28,6 +28,7 @@ __all__ = ["KINDS", "FilterChain", "FilterStats", "ScopeContext", "ScopeDecision
 KINDS = {"arg": "argument", "local": "local", "global": "global", "ret": "return",
          "attr": "attribute"}
 _CACHE_MAX = 4096
+_STRICTNESS = {"allow": 0, "redact": 1, "drop": 2}
 
 
 @dataclass
@@ -60,7 +61,7 @@ class ScopeContext:
 class ValuePolicy:
     """The value actions of one scope (shared by every code object that resolves the same way)."""
 
-    __slots__ = ("_cache", "default", "floor", "patterns", "stats")
+    __slots__ = ("_cache", "default", "floor", "module_prefixes", "patterns", "prefixes", "stats")
 
     def __init__(self, default: str, patterns: Sequence[ValuePattern],
                  floor: Sequence[ValuePattern], stats: FilterStats) -> None:
@@ -69,6 +70,10 @@ class ValuePolicy:
         self.floor = tuple(floor)
         self.stats = stats
         self._cache: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
+        #: The recorder's per-name ``Value`` event prefixes in this policy's scopes (function
+        #: frames, module frames): "" marks a name that is not allowed (see recorder.tracing).
+        self.prefixes: dict[str, str] = {}
+        self.module_prefixes: dict[str, str] = {}
 
     def action(self, kind: str, name: str) -> str:
         """``"allow"``, ``"redact"`` or ``"drop"`` for the value ``name`` of domain ``kind``."""
@@ -94,6 +99,26 @@ class ValuePolicy:
                 return pattern.action
         return action
 
+    def variable(self, name: str, module: bool) -> tuple[str, str]:
+        """``(kind, action)`` of a frame's variable; a module's are locals and globals both.
+
+        0.3.0 records a module's variables as locals, and a ``global`` pattern means them too:
+        the stricter action wins (drop over redact over allow), so neither kind of pattern leaks.
+        """
+        action = self.action("local", name)
+        if module:
+            other = self.action("global", name)
+            if _STRICTNESS[other] > _STRICTNESS[action]:
+                return "global", other
+        return "local", action
+
+    def attr(self, name: str) -> str:
+        """The action for an object field ``name``, counted (the encoder's ``attr_action``)."""
+        action = self.action("attr", name)
+        if action != "allow":
+            self.count("attr", action)
+        return action
+
     def count(self, kind: str, action: str) -> None:
         """Count one redacted or dropped value of ``kind`` in the stats."""
         counters = self.stats.redactions if action == "redact" else self.stats.drops
@@ -113,6 +138,8 @@ class ScopeDecision:
     traced: bool
     values: ValuePolicy
     object: str | None
+    #: False for code no filter can trace (the recorder's own, no source file): not counted.
+    filtered: bool = True
 
 
 class FilterChain:

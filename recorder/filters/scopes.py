@@ -4,7 +4,7 @@
 
 - ``pkg``: the module's dotted name: the frame's ``__name__`` (``--module-name-from-globals``, the
   default; ``__main__`` for the script) or, with ``--no-...``, the name from the file's place on
-  ``sys.path`` (:mod:`recorder.tracing.modnames`); a name that is not a dotted identifier is none;
+  ``sys.path`` (:mod:`recorder.filters.modnames`); a name that is not a dotted identifier is none;
 - ``obj``: ``module.qualname`` (``app.service.Client.send``), or the bare qualname without a
   module;
 - ``file``: the path relative to the project root of a user filter that contains the file (the
@@ -26,7 +26,7 @@ from types import CodeType, FrameType
 from recorder.about import PACKAGE_ROOT
 from recorder.filters.builtin import normalise
 from recorder.filters.chain import FilterChain, ScopeContext, ScopeDecision, ValuePolicy
-from recorder.tracing.modnames import module_name_from_path
+from recorder.filters.modnames import module_name_from_path
 
 __all__ = ["ScopeFilter"]
 
@@ -54,7 +54,8 @@ class ScopeFilter:
         self.module_names_from_globals = module_names_from_globals
         self._roots = tuple(root.rstrip("/") + "/" for root in chain.roots if root)
         self._files: dict[str, _File] = {}
-        self._untraced = ScopeDecision(False, ValuePolicy("allow", (), (), chain.stats), None)
+        self._untraced = ScopeDecision(False, ValuePolicy("allow", (), (), chain.stats), None,
+                                       filtered=False)
 
     def _file(self, filename: str) -> _File:
         found = self._files.get(filename)
@@ -93,11 +94,7 @@ class ScopeFilter:
             module = None
         qualname = code.co_qualname
         obj = f"{module}.{qualname}" if module else qualname
-        decision = self.chain.resolve(ScopeContext(module, obj, described.path,
-                                                   described.abspath))
-        if not decision.traced:
-            self.chain.stats.scopes_skipped += 1
-        return decision
+        return self.chain.resolve(ScopeContext(module, obj, described.path, described.abspath))
 
     def accepts_file(self, filename: str) -> bool:
         """True when code of ``filename`` is traced by the path rules alone (no module rules)."""

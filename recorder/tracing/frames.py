@@ -16,7 +16,11 @@ The recorder keeps a shadow stack of the frames whose ``Call`` it wrote. Events 
 (frames that started before tracing, other threads' frames) are ignored and counted, which keeps
 calls and returns balanced whatever the backend delivers.
 
-Per code object, everything that does not change between calls is computed once (:class:`CodeInfo`).
+Per code object, everything that does not change between calls is computed once (:class:`CodeInfo`),
+including the trace filter's decision (:mod:`recorder.tracing.filters`): whether it is traced, and
+its value policy. A name the policy redacts is recorded as ``<redacted>``; one it drops is absent
+(no ``Value`` event, not among the ``Call`` arguments); a dropped return value is ``<dropped>``
+(the ``Return`` event stays, so calls and returns balance). Each is counted for the metadata.
 """
 
 from __future__ import annotations
@@ -25,10 +29,11 @@ import os
 from types import CodeType, FrameType, ModuleType
 
 from recorder.events import ARG, ARG_VALUE, NONE_VALUE, STEP, VALUE_PREFIX, VALUE_SUFFIX
+from recorder.filters import ScopeDecision
+from recorder.filters.modnames import module_name_from_path
 from recorder.trace_writer import TraceWriter
 from recorder.tracing.comprehensions import inlined_comprehensions, names_at
 from recorder.tracing.filters import CodeFilter
-from recorder.tracing.modnames import module_name_from_path
 from recorder.tracing.valuejson import ValueJson
 
 __all__ = ["CodeInfo", "FrameRecorder"]
@@ -49,15 +54,21 @@ class CodeInfo:
         "module",
         "name",
         "namespace",
+        "object",
         "offset_lines",
         "opaque",
         "path_id",
+        "ret_action",
         "traced",
+        "values",
     )
 
-    def __init__(self, code: CodeType, traced: bool) -> None:
+    def __init__(self, code: CodeType, decision: ScopeDecision) -> None:
         self.code = code  # keeps the code alive, so its id() cannot be reused while cached
-        self.traced = traced
+        self.traced = traced = decision.traced
+        self.values = decision.values
+        self.object = decision.object or code.co_qualname  # the name ``ret:`` patterns match
+        self.ret_action = "allow"  # of a Return (not a yield or unwind), set at the first Call
         self.function_id = -1  # declared at the first Call (module names need the frame)
         self.path_id = -1
         self.line = code.co_firstlineno
@@ -69,7 +80,7 @@ class CodeInfo:
         # the hidden comprehension variables back after the callback and breaks the class body.
         # Such frames get Steps without Values, on both backends so that their traces agree.
         self.opaque = self.namespace and not self.module and code.co_nlocals > 0
-        self.args: list[tuple[str, int]] = []
+        self.args: list[tuple[str, int, str]] = []  # name, variable id, filter action
         # Inlined comprehension loops (3.12+): their steps record only their own variables.
         self.comprehensions = inlined_comprehensions(code) if traced else ()
         self.offset_lines: dict[int, int] | None = None  # bytecode offset -> line, on demand
@@ -107,15 +118,20 @@ class FrameRecorder:
         self._locations: list[tuple[int, int]] = []  # (path id, line) of each frame's last Step
         self.ignored = 0  # events of frames that are not on the shadow stack
         self.lost_exits = 0  # frames whose exit event never arrived (see _resync)
-        self._prefixes: dict[str, str] = {}  # variable name -> its Value event prefix
         self.owed = 0  # Returns not yet written for frames already popped (see _leave)
         self._last_location = (0, 0)  # the last Step's (path id, line), for I/O at toplevel
 
-    def info(self, code: CodeType) -> CodeInfo:
-        """The cached :class:`CodeInfo` of ``code`` (with the filter's decision)."""
+    def info(self, code: CodeType, frame: FrameType | None = None) -> CodeInfo:
+        """The cached :class:`CodeInfo` of ``code`` (with the filter's decision).
+
+        ``frame`` (one of ``code``'s frames) gives the module's ``__name__`` to ``pkg`` rules.
+        """
         info = self.infos.get(id(code))
         if info is None:
-            info = self.infos[id(code)] = CodeInfo(code, self.filter.accepts(code))
+            decision = self.filter.decide(code, frame)
+            if not decision.traced and decision.filtered:
+                self.filter.chain.stats.scopes_skipped += 1
+            info = self.infos[id(code)] = CodeInfo(code, decision)
         return info
 
     @property
@@ -142,7 +158,10 @@ class FrameRecorder:
             else:  # --no-module-name-from-globals: the existing recorder's path-based names
                 name = f"<{module_name_from_path(info.code.co_filename)}>"
         info.path_id = writer.path_id(os.path.abspath(info.code.co_filename))
-        info.args = [(arg, writer.variable_id(arg)) for arg in _arg_names(info.code)]
+        policy = info.values
+        info.args = [(arg, writer.variable_id(arg), policy.action("arg", arg))
+                     for arg in _arg_names(info.code)]
+        info.ret_action = policy.action("ret", info.object)
         info.function_id = writer.function_id(info.path_id, info.line, name)
         return info.function_id
 
@@ -160,11 +179,19 @@ class FrameRecorder:
         args = ""
         if info.args:
             local = frame.f_locals
-            variable = self.values.variable
+            value_json = self.values.value
+            self.values.encoder.attr_action = info.values.attr
             parts = []
-            for name, vid in info.args:
+            for name, vid, action in info.args:
                 if name in local:
-                    part = ARG % (vid, variable(name, local[name]))
+                    if action == "allow":
+                        record = value_json(local[name])
+                    else:
+                        info.values.count("arg", action)
+                        if action == "drop":
+                            continue
+                        record = self.values.redacted
+                    part = ARG % (vid, record)
                     event = ARG_VALUE % part
                     batch.append(event)
                     size += len(event)
@@ -203,18 +230,21 @@ class FrameRecorder:
                 items = self._namespace_items(frame, info)
             else:
                 items = list(frame.f_locals.items())
-            prefixes = self._prefixes
+            policy = info.values
+            prefixes = policy.module_prefixes if info.module else policy.prefixes
             value_json = self.values.value
             cached = self.values.cache.get
+            self.values.encoder.attr_action = policy.attr
             for name, value in items:
                 prefix = prefixes.get(name)
                 if not prefix:
                     if prefix is None:
-                        prefix = self._prefix(name)
-                    if not prefix:  # a secret name: the encoder redacts it
-                        event = self._value_event(name, value)
-                        batch.append(event)
-                        size += len(event)
+                        prefix = self._prefix(name, info, prefixes)
+                    if not prefix:  # a name the filter redacts or drops
+                        event = self._value_event(name, value, info)
+                        if event:
+                            batch.append(event)
+                            size += len(event)
                         continue
                 cls = type(value)
                 record = cached(value) if cls is int or cls is str else None
@@ -236,11 +266,13 @@ class FrameRecorder:
             return 0
         size = 0
         local = frame.f_locals
+        self.values.encoder.attr_action = info.values.attr
         for name in sorted(names):
             if name in local:
-                event = self._value_event(name, local[name])
-                batch.append(event)
-                size += len(event)
+                event = self._value_event(name, local[name], info)
+                if event:
+                    batch.append(event)
+                    size += len(event)
         return size
 
     def _namespace_items(self, frame: FrameType, info: CodeInfo) -> list[tuple[str, object]]:
@@ -257,20 +289,28 @@ class FrameRecorder:
             and not (name[:2] == "__" and name[-2:] == "__")
         ]
 
-    def _prefix(self, name: str) -> str:
-        """``{"Value":{"variable_id":N,"value":`` for ``name`` ("" for a secret name)."""
-        vid = self.writer.variable_id(name)
-        prefix = "" if self.values.is_secret(name) else VALUE_PREFIX % vid
-        self._prefixes[name] = prefix
+    def _prefix(self, name: str, info: CodeInfo, prefixes: dict[str, str]) -> str:
+        """``{"Value":{"variable_id":N,"value":`` for ``name`` ("" when it is not allowed)."""
+        _, action = info.values.variable(name, info.module)
+        prefix = VALUE_PREFIX % self.writer.variable_id(name) if action == "allow" else ""
+        prefixes[name] = prefix
         return prefix
 
-    def _value_event(self, name: str, value: object) -> str:
-        vid = self.writer.variable_id(name)
-        return VALUE_PREFIX % vid + self.values.variable(name, value) + VALUE_SUFFIX
+    def _value_event(self, name: str, value: object, info: CodeInfo) -> str:
+        """The ``Value`` event of ``name`` as the filter says ("" when it is dropped)."""
+        kind, action = info.values.variable(name, info.module)
+        if action == "allow":
+            record = self.values.value(value)
+        else:
+            info.values.count(kind, action)
+            if action == "drop":
+                return ""
+            record = self.values.redacted
+        return VALUE_PREFIX % self.writer.variable_id(name) + record + VALUE_SUFFIX
 
     # ------------------------------------------------------------------------------- leaving
 
-    def _leave(self, frame: FrameType, value: object) -> None:
+    def _leave(self, frame: FrameType, value: object, label: str | None = None) -> None:
         frames = self.frames
         if (not frames or frames[-1] is not frame) and not self._resync(frame):
             return
@@ -282,9 +322,19 @@ class FrameRecorder:
         # If encoding the value fails half-way (a RecursionError at the interpreter's stack limit
         # is the realistic case), the Return is still owed and is written by the next event.
         self.owed += 1
-        self.writer.ret(self.values.value(value))
+        self.writer.ret(self._return_value(self.infos[id(frame.f_code)], value, label))
         self.owed -= 1
         self.writer.maybe_flush()
+
+    def _return_value(self, info: CodeInfo, value: object, label: str | None) -> str:
+        """The record of a frame's way out; ``label``: ``<yield>``/``<unwind>`` (0.3.0's names)."""
+        policy = info.values
+        action = info.ret_action if label is None else policy.action("ret", label)
+        if action == "allow":
+            self.values.encoder.attr_action = policy.attr
+            return self.values.value(value)
+        policy.count("ret", action)
+        return self.values.redacted if action == "redact" else self.values.dropped
 
     def _resync(self, frame: FrameType) -> bool:
         """``frame`` is not on top: close the frames above it if it is on the stack at all.
@@ -318,11 +368,11 @@ class FrameRecorder:
 
     def leave_yield(self, frame: FrameType, value: object) -> None:
         # A yield (or an await that suspends) ends this activation with the value it hands out.
-        self._leave(frame, value)
+        self._leave(frame, value, "<yield>")
 
     def leave_unwind(self, frame: FrameType, exc: object) -> None:
         # The exception that leaves the frame is its "return value" (rule 6).
-        self._leave(frame, exc)
+        self._leave(frame, exc, "<unwind>")
 
     def close_open_frames(self) -> int:
         """``Return None`` for every frame still open (tracing stopped inside them)."""

@@ -136,7 +136,7 @@ class MonitoringTracer:
                 return self._mon.DISABLE  # before activation: disabled until the gate opens
             info = frames.infos.get(id(code))
             if info is None:
-                info = frames.info(code)
+                info = frames.info(code, _getframe(1))
                 if info.traced:
                     self._mon.set_local_events(self._tool, code, self._local_events)
                     self._instrumented.append(code)
@@ -153,8 +153,10 @@ class MonitoringTracer:
     def _open_gate(self, code: CodeType) -> bool:
         """The start check before activation: True when ``code`` opens the gate (now open)."""
         gate = self._gate
-        if gate is None or not gate.opens(code) or not self._frames.filter.accepts(code):
+        if gate is None or not gate.opens(code):
             return gate is None
+        if not self._frames.filter.accepts(code, _getframe(2)):
+            return False
         if _get_ident() != self._thread:
             return False
         gate.frame, self._gate = _getframe(2), None

@@ -115,7 +115,7 @@ class SettraceTracer:
             frames = self._frames
             info = frames.infos.get(id(frame.f_code))
             if info is None:
-                info = frames.info(frame.f_code)
+                info = frames.info(frame.f_code, frame)
             if not info.traced:
                 return None
             gate = self._gate

@@ -24,7 +24,7 @@ from recorder.events import NONE_VALUE
 from recorder.trace_writer import TraceWriter
 from recorder.values.encoder import ValueEncoder
 from recorder.values.limits import EncodeLimits
-from recorder.values.records import I64_MAX, I64_MIN, KIND_SEQ, KIND_TUPLE
+from recorder.values.records import DROPPED, I64_MAX, I64_MIN, KIND_SEQ, KIND_TUPLE, REDACTED
 from recorder.values.redaction import is_secret_name
 
 __all__ = ["ValueJson"]
@@ -53,7 +53,7 @@ _dumps = _record_dumps()
 
 
 class ValueJson:
-    """Encodes values (and variables, with redaction by name) to ValueRecord JSON text."""
+    """Encodes values to ValueRecord JSON text (which names are redacted: the trace filter)."""
 
     def __init__(
         self, writer: TraceWriter, limits: EncodeLimits | None = None, redact_secrets: bool = True,
@@ -65,7 +65,8 @@ class ValueJson:
         self._redact = redact_secrets
         self._max_text = self.limits.max_text
         self._t_int = self._t_bool = self._t_float = self._t_str = -1
-        self._secret: dict[str, bool] = {}
+        self._redacted: str | None = None
+        self._dropped: str | None = None
         self._max_depth = self.limits.max_depth
         self._max_elements = self.limits.max_elements
         self._t_list = self._t_tuple = self._t_dict = -1
@@ -80,18 +81,21 @@ class ValueJson:
             cache.clear()  # bounded memory: values vary without end in some programs
         cache[value] = record
 
-    def is_secret(self, name: str) -> bool:
-        """Whether the variable ``name`` is recorded redacted (cached per name)."""
-        secret = self._secret.get(name)
-        if secret is None:
-            secret = self._secret[name] = self._redact and is_secret_name(name)
-        return secret
+    @property
+    def redacted(self) -> str:
+        """The record of a value the trace filter redacts."""
+        text = self._redacted
+        if text is None:
+            text = self._redacted = _dumps(self.encoder.marker(REDACTED))
+        return text
 
-    def variable(self, name: str, value: object) -> str:
-        """The record of variable ``name`` holding ``value`` (redacted when the name is secret)."""
-        if self._redact and self.is_secret(name):
-            return _dumps(self.encoder.encode_variable(name, value))
-        return self.value(value)
+    @property
+    def dropped(self) -> str:
+        """The record of a return value the trace filter drops (the ``Return`` stays)."""
+        text = self._dropped
+        if text is None:
+            text = self._dropped = _dumps(self.encoder.marker(DROPPED))
+        return text
 
     def value(self, value: Any) -> str:
         """The record of ``value``; never raises for a value (only for an output failure)."""

@@ -84,6 +84,10 @@ class ValueEncoder(ObjectEncoding):
         self._max_elements = limits.max_elements
         self._max_text = limits.max_text
         self._max_nodes = limits.max_nodes
+        #: What happens to an object field called ``name`` ("allow", "redact" or "drop"): the
+        #: trace filter's ``attr`` actions of the scope being recorded (the recorder sets it per
+        #: frame; it counts what it redacts and drops). By default the built-in secret rule.
+        self.attr_action: Callable[[str], str] = self._secret_attr
         self._tids: dict[tuple[int, str], int] = {}
         self._struct_tids: dict[tuple[str, tuple[str, ...]], int] = {}
         self._shapes: dict[int, Shape] = {}
@@ -159,6 +163,13 @@ class ValueEncoder(ObjectEncoding):
                 for reason in failed:
                     self._on_failure(reason)
         return record
+
+    def _secret_attr(self, name: str) -> str:
+        return "redact" if self._redact and is_secret_name(name) else "allow"
+
+    def marker(self, msg: str) -> Record:
+        """An ``Error`` record with ``msg`` (``<redacted>``, ``<dropped>``)."""
+        return self._error(msg)
 
     def encode_variable(self, name: str, value: object) -> Record:
         """Like :meth:`encode`, but a secret-looking ``name`` gives a ``<redacted>`` Error."""

@@ -36,7 +36,6 @@ from recorder.values.records import (
     sortable,
     type_name,
 )
-from recorder.values.redaction import is_secret_name
 from recorder.values.structural import Shape, safe_summary
 from recorder.values.text import clip_bytes, clip_text, int_text
 
@@ -51,6 +50,7 @@ class ObjectEncoding:
     value_repr: bool
     _types: TypeTable
     _redact: bool
+    attr_action: Callable[[str], str]
     _max_depth: int
     _max_elements: int
     _max_text: int
@@ -74,8 +74,6 @@ class ObjectEncoding:
         cls = type(value)
         if cls is bytes or cls is bytearray:
             return self._raw(clip_bytes(value, self._max_text), "Bytes")  # type: ignore[arg-type]
-        if self.value_repr:
-            return self._by_repr(value, walk)
         cached = self._shapes.get(id(cls))
         if cached is None:
             if len(self._shapes) >= _SHAPE_CACHE:
@@ -83,6 +81,13 @@ class ObjectEncoding:
             cached = self._shapes[id(cls)] = Shape(cls)
         shape = cached
         name = shape.name
+        if self.value_repr:
+            # A repr shows fields (a dataclass's does): an object with a field that the trace
+            # filter redacts or drops is recorded structurally instead, so the field stays hidden.
+            found = shape.fields(value) if shape.kind == "struct" else []
+            if not any(self.attr_action(field) != "allow" for field, _ in found):
+                return self._by_repr(value, walk)
+            return self._struct(value, name, found, depth, walk)
         if shape.kind == "struct":
             return self._struct(value, name, shape.fields(value), depth, walk)
         if shape.kind == "builtin" and shape.base is not None:
@@ -177,18 +182,23 @@ class ObjectEncoding:
         def build() -> Record:
             names: list[str] = []
             values: list[Record] = []
+            seen = 0  # fields looked at; dropped ones are absent, not "more"
             for field_name, field in found[: self._max_elements]:
                 if walk.budget <= 0:
                     break
+                seen += 1
+                action = self.attr_action(field_name)
+                if action == "drop":
+                    continue
                 names.append(field_name)
-                if self._redact and is_secret_name(field_name):
+                if action == "redact":
                     walk.budget -= 1
                     values.append(self._error(REDACTED))
                 else:
                     values.append(self._enc(field, depth + 1, walk))
-            if len(values) < len(found):
+            if seen < len(found):
                 names.append("…")
-                values.append(self._raw(f"<… {len(found) - len(values)} more>", "Truncated"))
+                values.append(self._raw(f"<… {len(found) - seen} more>", "Truncated"))
             tid = self._struct_type(name, names, [record["type_id"] for record in values])
             return {"kind": "Struct", "field_values": values, "type_id": tid}
 

@@ -11,10 +11,25 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 __all__ = [
-    "I64_MAX", "I64_MIN",
-    "KIND_BOOL", "KIND_ERROR", "KIND_FLOAT", "KIND_INT", "KIND_NONE", "KIND_RAW", "KIND_SEQ",
-    "KIND_STRING", "KIND_STRUCT", "KIND_TUPLE", "REDACTED", "Record", "TypeTable", "Walk",
-    "sortable", "type_name",
+    "DROPPED",
+    "I64_MAX",
+    "I64_MIN",
+    "KIND_BOOL",
+    "KIND_ERROR",
+    "KIND_FLOAT",
+    "KIND_INT",
+    "KIND_NONE",
+    "KIND_RAW",
+    "KIND_SEQ",
+    "KIND_STRING",
+    "KIND_STRUCT",
+    "KIND_TUPLE",
+    "REDACTED",
+    "Record",
+    "TypeTable",
+    "Walk",
+    "sortable",
+    "type_name",
 ]
 
 Record = dict[str, Any]  # a JSON object: values are str, int, float, bool or lists of records
@@ -27,6 +42,8 @@ KIND_STRUCT = 6
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1
 
 REDACTED = "<redacted>"
+#: The ``Error`` message of a return value a trace filter drops (the Return event stays).
+DROPPED = "<dropped>"
 
 
 class TypeTable(Protocol):

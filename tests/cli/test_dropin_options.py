@@ -3,7 +3,7 @@
 The lists below are that recorder's (its ``--help`` and the variables its sources read, see
 ``recorder/compat.py``). Each entry is run through our command line and must be accepted and have
 its effect, or be the usage error that names what is not built yet (``--io-capture``,
-``--trace-filter``, ``--format binary``). Nothing may be accepted and silently ignored: each case
+``--format binary``). Nothing may be accepted and silently ignored: each case
 checks something the setting changed.
 """
 
@@ -23,7 +23,19 @@ def bump(x):
 print(bump(1))
 sys.exit(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
 """
-AUTO = "import recorder\nprint('auto')\n"  # CODETRACER_TRACE starts tracing at this import
+AUTO = "import recorder\nprint('auto')\n"
+#: Written next to the script as f.toml: a 0.3.0 filter file that skips ``bump``.
+FILTER = """\
+[meta]
+name = "skip-bump"
+version = 1
+[scope]
+default_exec = "trace"
+default_value_action = "allow"
+[[scope.rules]]
+selector = "obj:__main__.bump"
+exec = "skip"
+"""  # CODETRACER_TRACE starts tracing at this import
 
 Check = Callable[[CompletedProcess[bytes], Path], None]
 
@@ -62,6 +74,16 @@ def _module_name(name: str) -> Check:
     return check
 
 
+def _filtered(proc: CompletedProcess[bytes], tmp: Path) -> None:
+    assert proc.returncode == 0, proc.stderr
+    events = json.loads((tmp / "trace-out" / "trace.json").read_text(encoding="utf-8"))
+    assert "bump" not in [e["Function"]["name"] for e in events if "Function" in e]
+    trace_filter = _meta(tmp)["trace_filter"]
+    assert isinstance(trace_filter, dict)
+    assert [f["name"] for f in trace_filter["filters"]] == ["builtin-default", "skip-bump"]
+    assert trace_filter["stats"]["scopes_skipped"] >= 1
+
+
 def _trace_in(directory: str) -> Check:
     def check(proc: CompletedProcess[bytes], tmp: Path) -> None:
         assert proc.returncode == 0, proc.stderr
@@ -91,8 +113,7 @@ OPTIONS: list[tuple[str, list[str], dict[str, str], list[str], Check]] = [
     ("--format JSON", ["--format", "JSON"], {}, [], _trace_in("trace-out")),
     ("--format binary", ["--format", "binary"], {}, [], _usage("ERR_UNSUPPORTED_FORMAT")),
     ("--activation-path", ["--activation-path", "prog.py"], {}, [], _activated),
-    ("--trace-filter", ["--trace-filter", "f.toml"], {}, [],
-     _usage("ERR_TRACE_FILTER_UNSUPPORTED")),
+    ("--trace-filter", ["--trace-filter", "f.toml"], {}, [], _filtered),
     ("--on-recorder-error abort", ["--on-recorder-error", "abort"], {}, [],
      _policy("on_recorder_error", "abort")),
     ("--on-recorder-error disable", ["--on-recorder-error", "disable"], {}, [],
@@ -131,8 +152,7 @@ VARIABLES: list[tuple[str, list[str], dict[str, str], list[str], Check]] = [
      _policy("json_errors", True)),
     ("CODETRACER_CAPTURE_IO", [], {"CODETRACER_CAPTURE_IO": "proxies"}, [],
      _usage("ERR_IO_CAPTURE_UNSUPPORTED")),
-    ("CODETRACER_TRACE_FILTER", [], {"CODETRACER_TRACE_FILTER": "f.toml"}, [],
-     _usage("ERR_TRACE_FILTER_UNSUPPORTED")),
+    ("CODETRACER_TRACE_FILTER", [], {"CODETRACER_TRACE_FILTER": "f.toml"}, [], _filtered),
     ("CODETRACER_MODULE_NAME_FROM_GLOBALS", [], {"CODETRACER_MODULE_NAME_FROM_GLOBALS": "n"}, [],
      _module_name("<prog>")),
     ("CODETRACER_PROPAGATE_SCRIPT_EXIT", [], {"CODETRACER_PROPAGATE_SCRIPT_EXIT": "f"}, ["3"],
@@ -151,6 +171,7 @@ def test_existing_recorders_setting_is_accepted_and_has_its_effect(
     args: list[str], check: Check,
 ) -> None:
     script(PROG)
+    (tmp_path / "f.toml").write_text(FILTER, encoding="utf-8")
     check(run_recorder([*options, "prog.py", *args], env=make_env(**env)), tmp_path)
 
 

@@ -45,20 +45,21 @@ def test_fast_path_equals_the_encoder(value: object) -> None:
     assert json.loads(fast.value(value)) == reference.encode(value)
 
 
-@given(st.sampled_from(["password", "api_key", "user", "x", "sessionId"]), scalars)
-def test_variables_are_redacted_like_the_encoder_does(name: str, value: object) -> None:
+@given(st.sampled_from(["password", "api_key", "sessionId"]), scalars)
+def test_the_redacted_record_is_the_encoders(name: str, value: object) -> None:
+    # Which names are redacted is the trace filter's decision (tests/filters); the record is one.
     writer = TraceWriter(NullSink())
     writer.type_id(30, "None")
     fast = ValueJson(writer, LIMITS)
     reference = ValueEncoder(writer, LIMITS)
-    assert json.loads(fast.variable(name, value)) == reference.encode_variable(name, value)
+    assert json.loads(fast.redacted) == reference.encode_variable(name, value)
 
 
-def test_redaction_can_be_switched_off() -> None:
+def test_dict_key_redaction_can_be_switched_off() -> None:
     writer = TraceWriter(NullSink())
     writer.type_id(30, "None")
     values = ValueJson(writer, LIMITS, redact_secrets=False)
-    assert json.loads(values.variable("password", 7))["kind"] == "Int"
+    assert "redacted" not in values.value({"password": 7})
 
 
 class Shy:
