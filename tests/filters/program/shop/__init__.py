@@ -1,0 +1,1 @@
+"""A package the skip-a-package filter leaves out."""

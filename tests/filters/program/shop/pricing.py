@@ -1,0 +1,6 @@
+"""Prices: a module of the ``shop`` package."""
+
+
+def total(prices, discount):
+    subtotal = sum(prices)
+    return subtotal - discount
