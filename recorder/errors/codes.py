@@ -198,8 +198,9 @@ CATALOG: dict[ErrorCode, CodeInfo] = {
         _U, "--io-capture (or CODETRACER_CAPTURE_IO) is not implemented by this recorder yet.",
         "Leave it out: the script's sys.stdout/sys.stderr writes are captured by default."),
     ErrorCode.TRACE_FILTER_UNSUPPORTED: CodeInfo(
-        _U, "--trace-filter (or CODETRACER_TRACE_FILTER) is not implemented by this recorder "
-        "yet.", "Leave it out and select files with --include GLOB / --exclude GLOB."),
+        _U, "No longer raised: trace filters are supported (the code stays for tools that match "
+        "on it; filter file errors have the ERR_TRACE_FILTER_* codes below).",
+        "Nothing to do; see the ERR_TRACE_FILTER_* code of the error you got."),
     ErrorCode.TRACE_FILTER_NOT_FOUND: CodeInfo(
         _U, "A trace filter file (--trace-filter, CODETRACER_TRACE_FILTER, trace_filter=) does "
         "not exist.", "Give the path of an existing TOML filter file; separate several with '::'."),

@@ -61,7 +61,8 @@ class ScopeContext:
 class ValuePolicy:
     """The value actions of one scope (shared by every code object that resolves the same way)."""
 
-    __slots__ = ("_cache", "default", "floor", "module_prefixes", "patterns", "prefixes", "stats")
+    __slots__ = ("_cache", "attr_action", "default", "floor", "module_prefixes", "patterns",
+                 "prefixes", "stats")
 
     def __init__(self, default: str, patterns: Sequence[ValuePattern],
                  floor: Sequence[ValuePattern], stats: FilterStats) -> None:
@@ -74,6 +75,8 @@ class ValuePolicy:
         #: frames, module frames): "" marks a name that is not allowed (see recorder.tracing).
         self.prefixes: dict[str, str] = {}
         self.module_prefixes: dict[str, str] = {}
+        #: :meth:`attr`, bound once: the recorder hands it to the encoder at every step.
+        self.attr_action = self.attr
 
     def action(self, kind: str, name: str) -> str:
         """``"allow"``, ``"redact"`` or ``"drop"`` for the value ``name`` of domain ``kind``."""

@@ -180,7 +180,7 @@ class FrameRecorder:
         if info.args:
             local = frame.f_locals
             value_json = self.values.value
-            self.values.encoder.attr_action = info.values.attr
+            self.values.encoder.attr_action = info.values.attr_action
             parts = []
             for name, vid, action in info.args:
                 if name in local:
@@ -234,7 +234,7 @@ class FrameRecorder:
             prefixes = policy.module_prefixes if info.module else policy.prefixes
             value_json = self.values.value
             cached = self.values.cache.get
-            self.values.encoder.attr_action = policy.attr
+            self.values.encoder.attr_action = policy.attr_action
             for name, value in items:
                 prefix = prefixes.get(name)
                 if not prefix:
@@ -266,7 +266,7 @@ class FrameRecorder:
             return 0
         size = 0
         local = frame.f_locals
-        self.values.encoder.attr_action = info.values.attr
+        self.values.encoder.attr_action = info.values.attr_action
         for name in sorted(names):
             if name in local:
                 event = self._value_event(name, local[name], info)
@@ -331,7 +331,7 @@ class FrameRecorder:
         policy = info.values
         action = info.ret_action if label is None else policy.action("ret", label)
         if action == "allow":
-            self.values.encoder.attr_action = policy.attr
+            self.values.encoder.attr_action = policy.attr_action
             return self.values.value(value)
         policy.count("ret", action)
         return self.values.redacted if action == "redact" else self.values.dropped
