@@ -66,7 +66,8 @@ class Recording:
     """A trace being recorded into ``layer`` (an ``OutputLayer`` after ``begin()``).
 
     Beyond the session's arguments: ``limits`` (value encoder limits), ``redact_secrets`` (record
-    secret-looking variables as ``<redacted>``, default on) and ``capture_streams`` (turn the
+    secret-looking dict keys' values as ``<redacted>``, default on; variables, arguments, return
+    values and object fields are the trace filter's, ``filters``) and ``capture_streams`` (turn the
     script's stdout/stderr writes into ``Event`` events, default on). ``backend`` may be
     ``"auto"``; :attr:`backend` holds the resolved name. ``metrics`` (a
     ``recorder.metrics.RecorderMetrics``) receives the dropped-event counts when tracing detaches
