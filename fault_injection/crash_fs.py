@@ -44,7 +44,7 @@ class Event:
         """The directories whose entries this event changes (a rename: both parents)."""
         if self.entry is None:
             return ()
-        kind, path, path2, _ = self.entry
+        _, path, path2, _ = self.entry
         return (parent(path),) if path2 is None else (parent(path), parent(path2))
 
 
@@ -84,7 +84,7 @@ class Fs:
             self.entries[path] = None
         elif kind in ("unlink", "rmdir"):
             self.entries.pop(path, None)
-        elif kind == "rename" and path2 is not None and path in self.entries:
+        elif kind == "rename" and path2 not in (None, path) and path in self.entries:
             moved = {name: value for name, value in self.entries.items()
                      if name == path or name.startswith(path + "/")}
             for name in [n for n in self.entries if n == path2 or n.startswith(path2 + "/")]:
