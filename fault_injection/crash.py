@@ -154,7 +154,7 @@ def run_cli(args: argparse.Namespace, command: list[str] | None) -> int:
     if keep:
         workdir = args.workdir or Path("crash-state")
         workdir.mkdir(parents=True, exist_ok=True)
-        root = Path(tempfile.mkdtemp(prefix="crash-", dir=workdir))
+        root = Path(tempfile.mkdtemp(prefix="crash-", dir=workdir)).resolve()
         rep, coverage = explore(settings, how, root)
         if args.state is not None:
             coverage.append(f"state built in {root / 'states' / 'crash' / 'case-0' / 'state'}")

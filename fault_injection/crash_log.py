@@ -133,7 +133,7 @@ def run_logged(command: tuple[str, ...], fixture: Path | None, directory: Path) 
         directory.mkdir(parents=True)
     else:
         shutil.copytree(fixture, directory, symlinks=True)
-    journal = directory.parent / f"{directory.name}.journal.jsonl"
+    journal = directory.resolve().parent / f"{directory.name}.journal.jsonl"
     env = seams_env(program_env(), FaultPlan(), (".",), journal, log_ops=True, log_data=True,
                     count_recorder=True)
     return run_process(command, directory, env), read_journal(journal)
