@@ -64,7 +64,9 @@ ENV_LOG_DATA = "FAULT_SEAMS_LOG_DATA"  # "1": op lines carry the bytes written (
 ENV_COUNT_RECORDER = "FAULT_SEAMS_COUNT_RECORDER"  # "1": count the recorder's own calls too
 # Modules whose frames stand between the program and the call; the wrapper modules join at install.
 _TRANSPARENT = {"os", "io", "_pyio", "shutil", "pathlib", "pathlib._local", "pathlib._abc",
-                "tempfile", __name__}
+                "tempfile", __name__,
+                # the recorder's own wrappers: its calls are named by the line that asked for them
+                "recorder.output.syscalls"}
 # Saved before any wrapper exists: the journal is written with the real calls, never counted.
 _os_open, _os_write = os.open, os.write
 
