@@ -18,16 +18,16 @@ import json
 import os
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 from fault_injection import console
+from fault_injection.crash_causes import vulnerabilities, vulnerability_lines
 from fault_injection.crash_check import load
 from fault_injection.crash_explore import CrashSettings, CrashSubject
 from fault_injection.crash_models import DEFAULT_CAP, MODELS, parse_spec
 from fault_injection.errors import CrashUsageError, HarnessUsageError, SweepUsageError
 from fault_injection.junit import write_junit
-from fault_injection.report import Failure, SweepReport
+from fault_injection.report import SweepReport
 from fault_injection.runs import Execution, execute
 from fault_injection.sweep import shard_from
 
@@ -83,40 +83,6 @@ def settings_from(args: argparse.Namespace, command: list[str]) -> CrashSettings
     models = tuple(MODELS) if args.model == "all" else (args.model,)
     return CrashSettings(tuple(command), args.fixture, load(args.oracle), args.oracle, models,
                          args.cap, args.seed, only)
-
-
-def vulnerabilities(rep: SweepReport) -> list[dict[str, object]]:
-    """The broken states grouped by cause: one entry per vulnerability, fewest losses first."""
-    groups: dict[tuple[str, str], list[tuple[int, Failure]]] = defaultdict(list)
-    for failure in rep.failures:
-        fields = {line.partition(": ")[0]: line.partition(": ")[2]
-                  for line in failure.violations}
-        if "cause" in fields:
-            model = failure.case.partition("@")[0]
-            lost = int(fields.get("operations lost", "0"))
-            groups[(model, fields["cause"])].append((lost, failure))
-    found = []
-    for (model, text), members in sorted(groups.items()):
-        lost, first = min(members, key=lambda pair: (pair[0], pair[1].case))
-        fields = dict(line.partition(": ")[::2] for line in first.violations)
-        broken = [v for v in first.violations if v.partition(": ")[0] not in (
-            "cause", "remedy", "operations lost")]
-        found.append({"model": model, "cause": text, "remedy": fields.get("remedy", ""),
-                      "states": len(members), "broken": broken, "state": first.case,
-                      "reproduce": first.reproduce})
-    return found
-
-
-def vulnerability_lines(rep: SweepReport) -> list[str]:
-    """The vulnerabilities as the report prints them."""
-    found = vulnerabilities(rep)
-    lines = [f"vulnerabilities: {len(found)}"]
-    for item in found:
-        lines.append(f"VULNERABLE ({item['model']}, {item['states']} states): {item['cause']}")
-        lines.extend(f"    - {text}" for text in item["broken"])  # type: ignore[attr-defined]
-        lines.append(f"    remedy: {item['remedy']}")
-        lines.append(f"    reproduce: {item['reproduce']}")
-    return lines
 
 
 def explore(settings: CrashSettings, how: Execution, root: Path) -> tuple[SweepReport,

@@ -6,17 +6,20 @@ kept all the same (``kept``) - one reordered pair: "``kept`` can persist before 
 state that lost nothing (every ``process-crash`` state) is the program's own intermediate state:
 its cause is the operation right before the crash. States with the same cause are one
 vulnerability; the report names each once, with the state that loses the fewest operations as
-its reproducer, and the known remedy for that pair.
+its reproducer, and the known remedy for that pair (:func:`vulnerabilities`, from a report's
+failures, so that merged shards group alike).
 """
 
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from dataclasses import dataclass
 
 from fault_injection.crash_fs import Event, parent
 from fault_injection.crash_log import Op
 from fault_injection.crash_models import Choice, entry_events, unsynced
+from fault_injection.report import Failure, SweepReport
 
 
 @dataclass(frozen=True)
@@ -84,3 +87,37 @@ def cause(events: list[Event], choice: Choice) -> Cause:
         f"{kept.op.where()} can persist before {first.where()}"
     return Cause(text, f"fsync the directory {directory} after {first.call} (os.open it "
                        f"O_RDONLY, os.fsync the descriptor)", len(lost))
+
+
+def vulnerabilities(rep: SweepReport) -> list[dict[str, object]]:
+    """The broken states grouped by cause: one entry per vulnerability, fewest losses first."""
+    groups: dict[tuple[str, str], list[tuple[int, Failure]]] = defaultdict(list)
+    for failure in rep.failures:
+        fields = {line.partition(": ")[0]: line.partition(": ")[2]
+                  for line in failure.violations}
+        if "cause" in fields:
+            model = failure.case.partition("@")[0]
+            lost = int(fields.get("operations lost", "0"))
+            groups[(model, fields["cause"])].append((lost, failure))
+    found = []
+    for (model, text), members in sorted(groups.items()):
+        lost, first = min(members, key=lambda pair: (pair[0], pair[1].case))
+        fields = dict(line.partition(": ")[::2] for line in first.violations)
+        broken = [v for v in first.violations if v.partition(": ")[0] not in (
+            "cause", "remedy", "operations lost")]
+        found.append({"model": model, "cause": text, "remedy": fields.get("remedy", ""),
+                      "states": len(members), "broken": broken, "state": first.case,
+                      "reproduce": first.reproduce})
+    return found
+
+
+def vulnerability_lines(rep: SweepReport) -> list[str]:
+    """The vulnerabilities as the report prints them."""
+    found = vulnerabilities(rep)
+    lines = [f"vulnerabilities: {len(found)}"]
+    for item in found:
+        lines.append(f"VULNERABLE ({item['model']}, {item['states']} states): {item['cause']}")
+        lines.extend(f"    - {text}" for text in item["broken"])  # type: ignore[attr-defined]
+        lines.append(f"    remedy: {item['remedy']}")
+        lines.append(f"    reproduce: {item['reproduce']}")
+    return lines
