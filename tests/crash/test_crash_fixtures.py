@@ -124,3 +124,33 @@ def test_shards_merge_into_the_whole_exploration(version: str, tmp_path: Path) -
     data = json.loads((tmp_path / "merged.json").read_text())
     assert sorted(data["runs"]) == sorted(report["runs"])
     assert data["failed"] == report["failed"]
+
+
+def test_beyond_the_cap_the_report_gives_the_coverage(tmp_path: Path) -> None:
+    done, report = explore("rename", tmp_path, "--cap", "1", "--seed", "7")
+    assert any("sampled: " in line and "seed 7" in line for line in report["coverage"]), \
+        report["coverage"]
+    assert "sampled: " in done.stdout
+
+
+def test_junit_xml_has_one_case_per_state(tmp_path: Path) -> None:
+    junit = tmp_path / "crash.xml"
+    done, report = explore("inplace", tmp_path, "--junit-xml", str(junit))
+    text = junit.read_text()
+    assert text.count("<testcase ") == report["explored"]
+    assert text.count("<failure ") == report["failed"] > 0
+    assert done.returncode == 1
+
+
+def test_a_program_writing_unseen_changes_is_warned_about(tmp_path: Path) -> None:
+    fixture = tmp_path / "fixture"
+    fixture.mkdir()
+    # The child process's write is not in the log (only the first Python process is).
+    (fixture / "prog.py").write_text(
+        "import subprocess, sys\nopen('seen.txt', 'w').write('x')\n"
+        "subprocess.run([sys.executable, '-c', \"open('unseen.txt', 'w').write('y')\"])\n")
+    done = harness("crash", "--fixture", str(fixture), "--progress", "0", "--", "python",
+                   "prog.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "WARNING: replaying the log does not give the clean run's result at unseen.txt" \
+        in done.stdout
