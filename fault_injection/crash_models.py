@@ -152,16 +152,22 @@ def _data_options(events: list[Event], start: Fs, point: int,
                   reachable: set[int]) -> list[list[tuple[int, int, bool]]]:
     """Per reachable inode with unsynced data, its options (the last one keeps everything)."""
     options = []
-    full = build(events, start, Choice("power-loss", point)).inodes
-    for inode, (_, pending) in sorted(unsynced(events, point).items()):
+    for inode, (durable, pending) in sorted(unsynced(events, point).items()):
         if not pending or inode not in reachable:
             continue
+        # An inode's bytes depend on its own data changes only: replay them once, noting the
+        # size each prefix of the unsynced ones leaves.
+        alone = Fs(inodes={inode: start.inodes.get(inode, b"")})
+        for event in durable:
+            alone.apply_data(event.data)  # type: ignore[arg-type]
+        sizes = []
+        for event in pending:
+            sizes.append(len(alone.inodes[inode]))
+            alone.apply_data(event.data)  # type: ignore[arg-type]
         mine: list[tuple[int, int, bool]] = []
-        for kept in range(len(pending)):
+        for kept, size in enumerate(sizes):
             mine.append((inode, kept, False))
-            shorter = build(events, start, Choice("power-loss", point, None, ((inode, kept,
-                                                                               False),)))
-            if len(shorter.inodes.get(inode, b"")) < len(full.get(inode, b"")):
+            if size < len(alone.inodes[inode]):
                 mine.append((inode, kept, True))
         mine.append((inode, len(pending), False))
         options.append(mine)
@@ -170,18 +176,24 @@ def _data_options(events: list[Event], start: Fs, point: int,
 
 def _power_loss(events: list[Event], start: Fs, point: int, cap: int,
                 rng: random.Random) -> Space:
-    issued = len(entry_events(events, point))
+    issued = entry_events(events, point)
+    least = min_entries(events, point)
     per_prefix: list[tuple[int, list[list[tuple[int, int, bool]]]]] = []
-    for kept in range(min_entries(events, point), issued + 1):
-        entries = build(events, start, Choice("power-loss", point, kept)).entries
-        reachable = {value for value in entries.values() if isinstance(value, int)}
+    names = start.copy()
+    for event in issued[:least]:
+        names.apply_entry(event.entry)  # type: ignore[arg-type]
+    for kept in range(least, len(issued) + 1):
+        if kept > least:
+            names.apply_entry(issued[kept - 1].entry)  # type: ignore[arg-type]
+        reachable = {value for value in names.entries.values() if isinstance(value, int)}
         per_prefix.append((kept, _data_options(events, start, point, reachable)))
     total = sum(math.prod(len(o) for o in options) for _, options in per_prefix)
+    options_of = dict(per_prefix)
 
     def choice(kept: int, picks: tuple[tuple[int, int, bool], ...]) -> Choice:
-        lost = tuple(pick for pick, options in zip(picks, dict(per_prefix)[kept], strict=True)
+        lost = tuple(pick for pick, options in zip(picks, options_of[kept], strict=True)
                      if pick != options[-1])
-        return Choice("power-loss", point, None if kept == issued else kept, lost)
+        return Choice("power-loss", point, None if kept == len(issued) else kept, lost)
 
     if total <= cap:
         return Space(total, [choice(kept, picks) for kept, options in per_prefix
