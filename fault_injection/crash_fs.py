@@ -106,7 +106,7 @@ class Fs:
         self.inodes[inode] = content
 
     def resolve(self, path: str) -> Entry:
-        """What ``path`` names now (None also when nothing is there; see :meth:`exists`)."""
+        """What ``path`` names now (None: a directory, or nothing)."""
         return self.entries.get(path)
 
     def tree(self) -> Tree:
