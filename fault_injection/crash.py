@@ -116,7 +116,8 @@ def run_cli(args: argparse.Namespace, command: list[str] | None) -> int:
                               "crash needs the command after `--`")
     settings = settings_from(args, command)
     keep = args.workdir is not None or args.state is not None
-    how = Execution(None, 0, args.jobs, keep, args.progress, shard_from(args.shard))
+    how = Execution(None, 0, args.jobs, keep, args.progress, shard_from(args.shard),
+                    label=("crash", "states"))
     if keep:
         workdir = args.workdir or Path("crash-state")
         workdir.mkdir(parents=True, exist_ok=True)
