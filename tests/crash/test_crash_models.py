@@ -99,6 +99,10 @@ TABLE = [
     ("a directory fsync keeps every entry change before it", log(
         ("mkdir", "d"), ("unlink", "s"), ("fsync", "."), ("mkdir", "e")), {"s": OLD},
      "power-loss", 4, {tree(d=None), tree(d=None, e=None)}),
+    ("a synced directory renamed: before or after, never half", log(
+        ("mkdir", "d"), ("open", "d/f"), ("write", "d/f", NEWDATA), ("fsync", "d/f"),
+        ("fsync", "d"), ("rename", "d", "e")), {}, "power-loss", 6,
+     {frozenset({("d", None), ("d/f", NEWDATA)}), frozenset({("e", None), ("e/f", NEWDATA)})}),
     ("a directory's rename moves its tree", log(("rename", "d", "e")),
      {"d": None, "d/f": OLD}, "process-crash", 1, {frozenset({("e", None), ("e/f", OLD)})}),
 ]
