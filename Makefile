@@ -98,8 +98,9 @@ $(VENVMUT)/.installed: pyproject.toml
 mutation: $(VENVMUT)/.installed ## Mutation testing (mutmut) of MODULES="recorder/decision.py ..." (default: the core)
 	$(VENVMUT)/bin/python -m devtools.mutation --python $(VENVMUT)/bin/python $(MODULES)
 
-faults: venv ## The full fault-injection sweep
+faults: venv ## The full fault-injection sweep, and every crash state of the recorder's publication
 	$(PY) -m fault_injection sweep
+	$(PY) -m pytest -q -p no:cacheprovider tests/crash/test_crash_recorder.py
 
 faults-ci: venv ## The documented seeded sample of the sweep that CI runs
 	$(PY) -m fault_injection sweep --sample 400 --seed 2026

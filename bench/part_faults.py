@@ -1,7 +1,8 @@
 """Part 3: the fault sweep's throughput, and what the fault seams cost when no plan is set.
 
 The generic sweep (any program, and the recorder through the same engine) and the bootstrap's
-overhead are measured by :mod:`bench.program_sweep_report`.
+overhead are measured by :mod:`bench.program_sweep_report`, the crash explorer's rate by
+:mod:`bench.crash_report`.
 
 The seams comparison runs our recorder three ways on the same workload, alternating: as shipped
 (seams present, no plan), with ``seams.hit`` replaced by a no-op (seams bypassed), and with a
@@ -11,7 +12,7 @@ indistinguishable: the verdict says whether the paired ratios' range includes 1.
 
 from __future__ import annotations
 
-from bench import envs, program_sweep_report, sweep_report, table
+from bench import crash_report, envs, program_sweep_report, sweep_report, table
 from bench.context import Context, PartResult
 from bench.errors import Unavailable
 from bench.runner import Command, Outcome, alternate
@@ -121,6 +122,11 @@ def run(ctx: Context) -> PartResult:
     out.append("\n### The same sweep through pytest -n 2\n\n")
     try:
         out.append(program_sweep_report.pytest_rates(ctx))
+    except Unavailable as exc:
+        out.append(f"unavailable: {exc}\n")
+    out.append("\n### Crash states built and checked per second\n\n")
+    try:
+        out.append(crash_report.rates(ctx))
     except Unavailable as exc:
         out.append(f"unavailable: {exc}\n")
     out.append("\n### The bootstrap's overhead on a clean run\n\n")

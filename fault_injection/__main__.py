@@ -8,7 +8,9 @@ Subcommands::
                                    os.* points through the bootstrap; see fault_injection.bootenv)
     sweep [options]                the recorder's fault sweep (see fault_injection.sweep)
     sweep [options] -- COMMAND     the fault sweep of any Python program
-    merge REPORT...                combine the --json reports of `sweep --shard K/N`
+    crash [options] -- COMMAND     every crash state (kill -9, power loss) of any Python program,
+                                   checked (see fault_injection.crash)
+    merge REPORT...                combine the --json reports of `sweep/crash --shard K/N`
     plan  TEXT                     parse a plan and print its canonical form
     points                         every fault point a plan can name
     mechanisms                     which real-fault mechanisms can run here, and why not
@@ -38,12 +40,15 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every subcommand except ``exec``/``count`` (which pass argv through)."""
-    from fault_injection import sweep
+    from fault_injection import crash, sweep
 
     parser = _Parser(prog="python -m fault_injection", description=__doc__,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
     sweep.add_arguments(commands.add_parser("sweep", help="run the fault sweep"))
+    crash.add_arguments(commands.add_parser(
+        "crash", help="check every crash state (kill -9, power loss) of a program",
+        description=crash.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter))
     merge.add_arguments(commands.add_parser("merge", help="combine the reports of shards"))
     bootenv.add_arguments(commands.add_parser("run", help="run any command with a fault plan"))
     plan = commands.add_parser("plan", help="parse a plan, print its canonical form")
@@ -75,6 +80,10 @@ def _dispatch(args: argparse.Namespace, command: list[str] | None) -> int:
         from fault_injection import sweep
 
         return sweep.run_cli(args, command)
+    if args.subcommand == "crash":
+        from fault_injection import crash
+
+        return crash.run_cli(args, command)
     return int(MECHANISMS[args.subcommand].run_cli(args))
 
 
@@ -84,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args and args[0] in ("exec", "count"):
         return exec_run(args[1:], counting_only=args[0] == "count")
     command: list[str] | None = None
-    if args and args[0] in ("run", "sweep") and "--" in args:
+    if args and args[0] in ("run", "sweep", "crash") and "--" in args:
         # Everything after the first "--" is the command, passed through untouched.
         split = args.index("--")
         args, command = args[:split], args[split + 1:]

@@ -50,8 +50,13 @@ def _byte_compiled() -> bool:
 
 
 def seams_env(base: Mapping[str, str], plan: FaultPlan, only_under: Sequence[str] = (),
-              journal: Path | None = None, log_ops: bool = False) -> dict[str, str]:
-    """``base`` plus what loads the seams with ``plan`` into the first Python process."""
+              journal: Path | None = None, log_ops: bool = False, log_data: bool = False,
+              count_recorder: bool = False) -> dict[str, str]:
+    """``base`` plus what loads the seams with ``plan`` into the first Python process.
+
+    ``log_data`` (with ``log_ops``) journals the bytes of every write; ``count_recorder`` counts
+    the recorder's own calls too: the crash explorer replays the log, the recorder's included.
+    """
     _byte_compiled()
     env = dict(base)
     old = env.get("PYTHONPATH")
@@ -65,6 +70,10 @@ def seams_env(base: Mapping[str, str], plan: FaultPlan, only_under: Sequence[str
         env[fs_seams.ENV_JOURNAL] = str(journal)
     if log_ops:
         env[fs_seams.ENV_LOG_OPS] = "1"
+    if log_data:
+        env[fs_seams.ENV_LOG_DATA] = "1"
+    if count_recorder:
+        env[fs_seams.ENV_COUNT_RECORDER] = "1"
     recorder_plan = recorder_part(plan)
     if recorder_plan:
         env[ENV_VAR] = str(recorder_plan)

@@ -100,6 +100,30 @@ class SweepUsageError(HarnessUsageError):
         self.remedy = SWEEP_USAGE_CODES[code]
 
 
+#: The crash explorer's own usage errors (``python -m fault_injection crash``); it also raises the
+#: sweep's codes for what both share (a missing command or fixture, a bad oracle, a failed clean
+#: run, a shard). Stable like the sweep's: added, never renamed or removed.
+CRASH_USAGE_CODES: dict[str, str] = {
+    "ERR_CRASH_NOTHING_TO_EXPLORE": "the command must change files under the fixture (its working "
+                                    "directory); check --fixture and that the program writes "
+                                    "there with Python's own calls (open, os.write, os.replace...)",
+    "ERR_CRASH_MODEL_UNKNOWN": "--model is one of process-crash, power-loss, all",
+    "ERR_CRASH_RECOVER_FAILS": "the recover command must exit 0 on what the clean run left; fix "
+                               "the command (it runs in the fixture copy) or the program",
+    "ERR_CRASH_STATE_INVALID": "give --state as printed in a reproducer, e.g. "
+                               "power-loss@5:e3:i2=0z",
+}
+
+
+class CrashUsageError(HarnessUsageError):
+    """A usage error of the crash explorer, with its own stable code and remedy (exit 2)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.remedy = CRASH_USAGE_CODES[code]
+
+
 class MechanismUnavailable(FaultInjectionError):
     """A real fault mechanism cannot run here (not root, no strace, ...); the message says why."""
 

@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from fault_injection import console
+from fault_injection.crash_causes import vulnerability_lines
 from fault_injection.errors import SweepUsageError
 from fault_injection.junit import write_junit
 from fault_injection.report import SweepReport
@@ -97,6 +98,9 @@ def run_cli(args: argparse.Namespace) -> int:
     merged = merge(list(args.reports))
     for line in merged.render():
         console.out(line)
+    if any(v.startswith("cause: ") for failure in merged.failures for v in failure.violations):
+        for line in vulnerability_lines(merged):  # shards of a crash exploration
+            console.out(line)
     if args.json is not None:
         merged.write_json(args.json)
         console.out(f"JSON report: {args.json}")

@@ -34,6 +34,8 @@ class Progress:
     started: float = field(default=0.0)
     _shown: float = field(default=float("-inf"))
     _open: bool = False
+    name: str = "sweep"  # what is progressing, and what it counts ("crash", "states")
+    noun: str = "runs"
 
     def __post_init__(self) -> None:
         self.started = self.started or self.clock()
@@ -43,7 +45,8 @@ class Progress:
     def line(self, done: int, failed: int) -> str:
         """The progress text after ``done`` runs."""
         elapsed = self.clock() - self.started
-        text = f"sweep: {done}/{self.planned} runs, {failed} failed, {_seconds(elapsed)} elapsed"
+        text = (f"{self.name}: {done}/{self.planned} {self.noun}, {failed} failed, "
+                f"{_seconds(elapsed)} elapsed")
         if 0 < done < self.planned:
             text += f", about {_seconds(elapsed / done * (self.planned - done))} left"
         return text

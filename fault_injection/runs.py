@@ -100,6 +100,7 @@ class Execution:
     keep: bool = False
     progress: int | None = None  # None: automatic; 0: none; N: a plain line every N runs
     shard: tuple[int, int] | None = None  # (K, N): run the Kth of N balanced parts
+    label: tuple[str, str] = ("sweep", "runs")  # the progress line's name and unit
 
 
 def fingerprint(names: Sequence[str]) -> str:
@@ -134,7 +135,8 @@ def execute(subjects: Sequence[Subject], how: Execution, root: Path,
     rep.runs = sorted(case.name for _, case, _ in work)
     rep.planned = len(work)
     live = how.progress is None and console.is_terminal()
-    shown = None if how.progress == 0 else Progress(rep.planned, live, how.progress or 0)
+    shown = None if how.progress == 0 else Progress(rep.planned, live, how.progress or 0,
+                                                    name=how.label[0], noun=how.label[1])
     with ThreadPoolExecutor(max_workers=how.jobs) as pool:
         futures = {pool.submit(subject.run, case, casedir): (subject, case, casedir)
                    for subject, case, casedir in work}

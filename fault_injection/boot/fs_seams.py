@@ -27,7 +27,10 @@ library themselves, ``mmap`` writes, descriptors duplicated with ``os.dup``.
 A fault fires *before* the call, as :mod:`fault_injection.injector` does: an errno kind raises the
 ``OSError`` the system call would raise, ``sigint`` raises a real SIGINT. Every counted call is
 appended to the journal as an ``op`` line (operation, paths, flags, offset, size) when the log is
-on, each firing as a ``fired`` line before it takes effect, and the hit counts at exit.
+on, each firing as a ``fired`` line before it takes effect, and the hit counts at exit. For the
+crash explorer (:mod:`fault_injection.crash_log`) the op lines also carry the descriptor and the
+bytes written (``FAULT_SEAMS_LOG_DATA``), and the recorder's own calls can be counted too
+(``FAULT_SEAMS_COUNT_RECORDER``).
 """
 
 from __future__ import annotations
@@ -57,9 +60,13 @@ ENV_PLAN = "FAULT_SEAMS_PLAN"          # JSON list of clauses (the parent parsed
 ENV_ONLY_UNDER = "FAULT_SEAMS_ONLY_UNDER"  # os.pathsep-separated roots; relative: to the cwd
 ENV_JOURNAL = "FAULT_SEAMS_JOURNAL"
 ENV_LOG_OPS = "FAULT_SEAMS_LOG_OPS"    # "1": one journal line per counted call
+ENV_LOG_DATA = "FAULT_SEAMS_LOG_DATA"  # "1": op lines carry the bytes written (crash explorer)
+ENV_COUNT_RECORDER = "FAULT_SEAMS_COUNT_RECORDER"  # "1": count the recorder's own calls too
 # Modules whose frames stand between the program and the call; the wrapper modules join at install.
 _TRANSPARENT = {"os", "io", "_pyio", "shutil", "pathlib", "pathlib._local", "pathlib._abc",
-                "tempfile", __name__}
+                "tempfile", __name__,
+                # the recorder's own wrappers: its calls are named by the line that asked for them
+                "recorder.output.syscalls"}
 # Saved before any wrapper exists: the journal is written with the real calls, never counted.
 _os_open, _os_write = os.open, os.write
 
@@ -74,7 +81,7 @@ class Seams:
     """The counting state of one process: hits per point, the plan's clauses, the fd map."""
 
     def __init__(self, clauses: list[dict[str, Any]], roots: list[str], journal: str | None,
-                 log_ops: bool) -> None:
+                 log_ops: bool, log_data: bool = False, count_recorder: bool = False) -> None:
         self.clauses = clauses
         for clause in clauses:
             clause["fired"] = 0
@@ -86,6 +93,10 @@ class Seams:
         self.total = 0
         self.fds: dict[int, str] = {}
         self.log_ops = log_ops
+        # The crash explorer replays the log, so it needs the bytes, and the recorder's own
+        # calls when the recorder's publication is what it explores.
+        self.log_data = log_ops and log_data
+        self.count_recorder = count_recorder
         self.lock = _thread.RLock()
         self.journal_fd = None if journal is None else \
             _os_open(journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
@@ -214,13 +225,22 @@ def from_recorder(frame: Any = None) -> bool:
     return name == "recorder" or name.startswith("recorder.")
 
 
+def payload(data: Any) -> dict[str, str]:
+    """``{"data": base64}`` of the bytes a write call is given, when the journal wants them."""
+    if _seams is None or not _seams.log_data:
+        return {}
+    import base64
+
+    return {"data": base64.b64encode(bytes(memoryview(data))).decode("ascii")}
+
+
 def count(point: str, path: str | None, **op: Any) -> None:
     """Count a call at ``point`` on ``path`` when it is counted (may raise the planned fault)."""
     seams = _seams
     if seams is None or not seams.counted(path):
         return
     frame = caller()
-    if from_recorder(frame):
+    if not seams.count_recorder and from_recorder(frame):
         return
     if seams.log_ops and frame is not None:
         # The program's source line that issued the call (what a crash-state report names).
@@ -267,7 +287,8 @@ def from_environment(environ: dict[str, str] | os._Environ[str]) -> Seams:
 
         clauses = json.loads(text)
     seams = Seams(clauses, roots_from(environ.get(ENV_ONLY_UNDER, "")),
-                  environ.get(ENV_JOURNAL) or None, environ.get(ENV_LOG_OPS) == "1")
+                  environ.get(ENV_JOURNAL) or None, environ.get(ENV_LOG_OPS) == "1",
+                  environ.get(ENV_LOG_DATA) == "1", environ.get(ENV_COUNT_RECORDER) == "1")
     seams.write_line({"event": "loaded", "pid": os.getpid(),
                       "python": sys.version.split()[0], "executable": sys.executable})
     atexit.register(seams.write_counts)

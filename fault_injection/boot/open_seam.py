@@ -33,7 +33,8 @@ class CountedFileIO(io.FileIO):
         seams = _core.current() if _core is not None else None
         offset = self.tell() if seams is not None and seams.log_ops else None
         if _core is not None:
-            _core.count("os.write", self.fault_path, fd=self.fileno(), size=size, offset=offset)
+            _core.count("os.write", self.fault_path, fd=self.fileno(), size=size, offset=offset,
+                        **_core.payload(data))
         return super().write(data)
 
     def truncate(self, size: int | None = None, /) -> int:

@@ -44,18 +44,25 @@ def _close(fd: int) -> None:
     _call("close")(fd)
 
 
+def _fileno(fd: Any) -> Any:
+    """The descriptor number of ``fd`` (``os.fsync`` also takes an object with ``fileno()``)."""
+    fileno = getattr(fd, "fileno", None)
+    return fileno() if callable(fileno) else fd
+
+
 def _write(fd: int, data: Any) -> int:
     path = _core.fd_path(fd)
     if path is not None:
         log = _core.current().log_ops
         _core.count("os.write", path, fd=fd, size=memoryview(data).nbytes,
-                    offset=_call("lseek")(fd, 0, os.SEEK_CUR) if log else None)
+                    offset=_call("lseek")(fd, 0, os.SEEK_CUR) if log else None,
+                    **_core.payload(data))
     return int(_call("write")(fd, data))
 
 
 def _pwrite(fd: int, data: Any, offset: int) -> int:
     _core.count("os.pwrite", _core.fd_path(fd), fd=fd, size=memoryview(data).nbytes,
-                offset=offset)
+                offset=offset, **_core.payload(data))
     return int(_call("pwrite")(fd, data, offset))
 
 
@@ -71,12 +78,12 @@ def _truncate(path: Any, length: int) -> None:
 
 
 def _fsync(fd: Any) -> None:
-    _core.count("os.fsync", _core.fd_path(fd))
+    _core.count("os.fsync", _core.fd_path(fd), fd=_fileno(fd))
     _call("fsync")(fd)
 
 
 def _fdatasync(fd: Any) -> None:
-    _core.count("os.fdatasync", _core.fd_path(fd))
+    _core.count("os.fdatasync", _core.fd_path(fd), fd=_fileno(fd))
     _call("fdatasync")(fd)
 
 
@@ -110,7 +117,16 @@ def _unlink(path: Any, *, dir_fd: int | None = None) -> None:
 
 def _sendfile(out_fd: int, in_fd: int, offset: int | None, count: int, *args: Any,
               **kwargs: Any) -> int:
-    _core.count("os.sendfile", _core.fd_path(out_fd), fd=out_fd, size=count, offset=offset)
+    path = _core.fd_path(out_fd)
+    seams = _core.current()
+    extra: dict[str, Any] = {}
+    if path is not None and seams is not None and seams.log_data:
+        # The bytes sendfile will copy (read ahead without moving the input's position) and
+        # where they land in the output: what the crash explorer replays.
+        start = _call("lseek")(in_fd, 0, os.SEEK_CUR) if offset is None else offset
+        extra = {"out_offset": _call("lseek")(out_fd, 0, os.SEEK_CUR),
+                 **_core.payload(os.pread(in_fd, count, start))}
+    _core.count("os.sendfile", path, fd=out_fd, size=count, offset=offset, **extra)
     return int(_call("sendfile")(out_fd, in_fd, offset, count, *args, **kwargs))
 
 
