@@ -42,6 +42,8 @@ class TraceMetadata:
     events_dropped: dict[str, int] = field(default_factory=dict)
     metrics: dict[str, object] = field(default_factory=dict)
     values: dict[str, object] = field(default_factory=dict)  # the value mode and budgets
+    io_capture: dict[str, object] = field(default_factory=dict)  # the mode, fd forwarding
+    files: dict[str, object] | None = None  # the files/ copies (recorder.sources)
 
     @classmethod
     def at_start(
@@ -79,4 +81,6 @@ class TraceMetadata:
             "trace_id": self.trace_id,
             "partial_reason": self.partial_reason,
             "module": self.module,
+            "io_capture": dict(self.io_capture),
+            "files": None if self.files is None else dict(self.files),
         }

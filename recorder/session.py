@@ -17,6 +17,7 @@ consistent. Lifecycle steps are fault points (``seams``: start, flush, detach, s
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import sys
@@ -26,7 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from recorder import logs, seams
+from recorder import iomode, logs, seams
 from recorder.compat import RunSettings, resolve_settings
 from recorder.decision import Action, Decision, Phase, decide, raises_into_program
 from recorder.errors import ErrorCode, RecorderError, usage
@@ -93,6 +94,7 @@ class TraceSession:
             run_id=logs.RUN_ID, trace_id=self.trace_id)
         self.metadata.values = self.values.to_json()
         self.metadata.module = module
+        self.metadata.io_capture = {"mode": self.settings.io_capture}
         self.program = self.metadata.program
         self.backend = ""
         self.outcome: Outcome | None = None
@@ -141,7 +143,10 @@ class TraceSession:
                 on_failure=self._on_callback_failure, metrics=self.metrics,
                 limits=self.values.limits, value_repr=self.values.runs_repr,
                 activation_path=self.settings.activation_path,
-                module_names_from_globals=self.settings.module_name_from_globals)
+                module_names_from_globals=self.settings.module_name_from_globals,
+                capture_streams=self.settings.io_capture != iomode.OFF,
+                capture_fds=self.settings.io_capture == iomode.PROXIES_FD,
+                copy_sources=True)
             self._recording.start()
             self._life.move(State.TRACING)
             logs.get_logger().info(
@@ -320,6 +325,14 @@ def _as_values(values: ValueSettings | Mapping[str, object] | None) -> ValueSett
     return resolve_value_settings(None, **dict(values or {}))
 
 
+def _settings_for(io_capture: str | None) -> RunSettings:
+    settings = resolve_settings()
+    if io_capture is None:
+        return settings
+    return dataclasses.replace(settings,
+                               io_capture=iomode.parse_io_capture(io_capture, "io_capture"))
+
+
 def start(
     trace_dir: str | os.PathLike[str],
     *,
@@ -329,8 +342,12 @@ def start(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     values: ValueSettings | Mapping[str, object] | None = None,
+    io_capture: str | None = None,
 ) -> TraceSession:
     """Start tracing the current program into ``trace_dir``.
+
+    ``io_capture`` is ``"off"``, ``"proxies"`` or ``"proxies+fd"`` (or any spelling
+    ``CODETRACER_CAPTURE_IO`` accepts, :mod:`recorder.iomode`); by default that variable's value.
 
     ``values`` sets the value mode and budgets (:mod:`recorder.values.settings`): a
     ``ValueSettings``, or keywords such as ``{"value_repr": "repr", "max_nodes": 64}`` applied over
@@ -344,7 +361,8 @@ def start(
     resolved = _as_policy(policy)
     with _active_lock:
         session = TraceSession(trace_dir, policy=resolved, backend=backend, format=format,
-                               include=include, exclude=exclude, values=_as_values(values))
+                               include=include, exclude=exclude, values=_as_values(values),
+                               settings=_settings_for(io_capture))
         _claim(session)
         try:
             session.start()  # raises when the policy says so (abort, or a usage error)
@@ -396,10 +414,11 @@ def trace(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     values: ValueSettings | Mapping[str, object] | None = None,
+    io_capture: str | None = None,
 ) -> Iterator[TraceSession]:
     """Trace the body of a ``with`` block."""
     session = start(trace_dir, format=format, policy=policy, backend=backend, include=include,
-                    exclude=exclude, values=values)
+                    exclude=exclude, values=values, io_capture=io_capture)
     try:
         yield session
     finally:

@@ -18,6 +18,7 @@ the array is closed (STOPPED); the side files are written from the session's
 from __future__ import annotations
 
 import json
+from collections import deque
 from typing import Protocol
 
 from recorder import events
@@ -29,6 +30,7 @@ __all__ = [
     "CHUNK_SIZE",
     "ByteSink",
     "FileFactory",
+    "SourceCopies",
     "TraceWriter",
 ]
 
@@ -48,6 +50,14 @@ class FileFactory(Protocol):
     """What the writer needs from the output layer: ``create(name)`` in the staging directory."""
 
     def create(self, name: str) -> ByteSink: ...
+
+
+class SourceCopies(Protocol):
+    """What the writer tells the source copier (``recorder.sources.SourceCopier``)."""
+
+    def see(self, path: str) -> None: ...
+
+    def write_pending(self) -> None: ...
 
 
 class _NullSink:
@@ -87,6 +97,11 @@ class TraceWriter:
         self._io_stream = -1
         self._io_content = ""
         self._io_frame = 0
+        # Output read from a file descriptor by another thread (post); taken in at boundaries.
+        self._posted: deque[tuple[int, str, str]] = deque()
+        #: Told each path when it is declared and asked to write its copies before each chunk
+        #: (the ``files/`` copies: recorder.sources).
+        self.sources: SourceCopies | None = None
 
     # ----------------------------------------------------------------- ids (declare on first use)
 
@@ -101,6 +116,8 @@ class TraceWriter:
             pid = self._path_ids[path] = len(self.paths)
             self.paths.append(path)
             self._emit(event)
+            if self.sources is not None:
+                self.sources.see(path)
         return pid
 
     def function_id(self, path_id: int, line: int, name: str) -> int:
@@ -207,6 +224,30 @@ class TraceWriter:
         self._io_stream = kind
         self._io_content = content
 
+    def post(self, kind: int, stream: str, content: str) -> None:
+        """From any thread: output with no thread, frame or line (fd capture) for an ``Event``.
+
+        It is taken into the event stream at the next call or return boundary and when the
+        buffer is flushed (``deque.append`` is atomic, so no lock is needed on the hot path).
+        """
+        self._posted.append((kind, stream, content))
+
+    def _take_posted(self) -> None:
+        taken: list[tuple[int, str, str]] = []
+        while self._posted:
+            taken.append(self._posted.popleft())
+        merged: list[tuple[int, str, str]] = []
+        for kind, stream, content in taken:  # consecutive reads of one stream: one Event
+            if merged and merged[-1][0] == kind:
+                merged[-1] = (kind, stream, merged[-1][2] + content)
+            else:
+                merged.append((kind, stream, content))
+        for kind, stream, content in merged:
+            event = events.io_unattributed(kind, stream, content)
+            self._buf.append(event)
+            self._size += len(event)
+        self._io_index = -1
+
     # ------------------------------------------------------------------------------ output
 
     def _emit(self, event: str) -> None:
@@ -217,6 +258,8 @@ class TraceWriter:
 
     def maybe_flush(self) -> None:
         """Flush if a whole chunk is buffered (after :meth:`call` / :meth:`ret`)."""
+        if self._posted:
+            self._take_posted()
         if self._size >= self._chunk_size:
             self.flush()
 
@@ -226,8 +269,12 @@ class TraceWriter:
         On failure the events stay buffered (the file is unchanged: writes are all-or-nothing) and
         the output layer's ``EnvironmentError`` propagates to the caller.
         """
+        if self._posted:
+            self._take_posted()
         if not self._buf:
             return
+        if self.sources is not None:
+            self.sources.write_pending()  # the copies of a chunk's paths land before the chunk
         head = ",\n" if self._started else "[\n"
         data = (head + ",\n".join(self._buf)).encode("utf-8", "replace")
         self._sink.write(data)
@@ -258,6 +305,8 @@ class TraceWriter:
         ``]`` after the events already in the file. Raises the layer's error if that fails too.
         """
         tail = b"\n]\n" if self._started else b"[\n]\n"
+        if self._posted:
+            self._take_posted()
         if self._buf:
             head = ",\n" if self._started else "[\n"
             data = (head + ",\n".join(self._buf)).encode("utf-8", "replace") + b"\n]\n"
