@@ -17,6 +17,7 @@ the array is closed (STOPPED); the side files are written from the session's
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import deque
 from typing import Protocol
@@ -303,10 +304,15 @@ class TraceWriter:
 
         First tries to write the buffered events and ``]`` together; if the layer refuses, only
         ``]`` after the events already in the file. Raises the layer's error if that fails too.
+        The ``files/`` copies still pending are attempted first; without them the trace is
+        still whole, so their failure is not this method's.
         """
         tail = b"\n]\n" if self._started else b"[\n]\n"
         if self._posted:
             self._take_posted()
+        if self._buf and self.sources is not None:
+            with contextlib.suppress(RecorderError):
+                self.sources.write_pending()
         if self._buf:
             head = ",\n" if self._started else "[\n"
             data = (head + ",\n".join(self._buf)).encode("utf-8", "replace") + b"\n]\n"
