@@ -68,8 +68,10 @@ exit status:
 environment:
   CODETRACER_ON_RECORDER_ERROR, CODETRACER_REQUIRE_TRACE, CODETRACER_KEEP_PARTIAL_TRACE,
   CODETRACER_LOG_LEVEL, CODETRACER_LOG_FILE, CODETRACER_JSON_ERRORS set the same policy as the
-  flags, CODETRACER_MODULE_NAME_FROM_GLOBALS and CODETRACER_PROPAGATE_SCRIPT_EXIT the same
-  settings (flags win). Error codes: docs/error-codes.md.
+  flags, CODETRACER_MODULE_NAME_FROM_GLOBALS, CODETRACER_PROPAGATE_SCRIPT_EXIT and
+  CODETRACER_CAPTURE_IO the same settings (flags win). Error codes: docs/error-codes.md.
+files:
+  the trace holds a copy of each traced source file under files/ (docs/io-capture.md)
 """
 
 _VALUE_OPTIONS = frozenset({
