@@ -46,6 +46,7 @@ class Channel:
     is_pty: bool
     installed: bool = False
     closed: list[int] = field(default_factory=list)
+    identity: tuple[int, int] | None = None  # (device, inode) of the write end
 
     @property
     def kind(self) -> int:
@@ -57,6 +58,8 @@ class Channel:
 
     def install(self) -> None:
         """Point the target fds at the channel (inheritable, as 1 and 2 always are)."""
+        info = os.fstat(self.write_fd)
+        self.identity = (info.st_dev, info.st_ino)
         for target in self.targets:
             os.dup2(self.write_fd, target)
         self.installed = True
@@ -65,11 +68,23 @@ class Channel:
         self._close(self.write_fd)
 
     def restore(self) -> None:
-        """Point the target fds back at the originals; idempotent."""
+        """Point the target fds back at the originals; idempotent.
+
+        A target the program has pointed elsewhere meanwhile (``dup2`` over fd 1, ``close``) is
+        left as the program made it.
+        """
         if self.installed:
             self.installed = False
             for target in self.targets:
-                os.dup2(self.saved_fd, target)
+                if self._still_ours(target):
+                    os.dup2(self.saved_fd, target)
+
+    def _still_ours(self, target: int) -> bool:
+        try:
+            info = os.fstat(target)
+        except OSError:
+            return False
+        return (info.st_dev, info.st_ino) == self.identity
 
     def close_all(self) -> None:
         """Release the recorder's descriptors (after the reader ended or was given up)."""
