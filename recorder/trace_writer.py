@@ -100,6 +100,7 @@ class TraceWriter:
         self._io_frame = 0
         # Output read from a file descriptor by another thread (post); taken in at boundaries.
         self._posted: deque[tuple[int, str, str]] = deque()
+        self._accepting = True  # until the final Return: then late output is dropped
         #: Told each path when it is declared and asked to write its copies before each chunk
         #: (the ``files/`` copies: recorder.sources).
         self.sources: SourceCopies | None = None
@@ -231,11 +232,12 @@ class TraceWriter:
         It is taken into the event stream at the next call or return boundary and when the
         buffer is flushed (``deque.append`` is atomic, so no lock is needed on the hot path).
         """
-        self._posted.append((kind, stream, content))
+        if self._accepting:
+            self._posted.append((kind, stream, content))
 
     def _take_posted(self) -> None:
         taken: list[tuple[int, str, str]] = []
-        while self._posted:
+        while self._posted and self._accepting:
             taken.append(self._posted.popleft())
         merged: list[tuple[int, str, str]] = []
         for kind, stream, content in taken:  # consecutive reads of one stream: one Event
@@ -293,6 +295,9 @@ class TraceWriter:
 
     def close(self, exit_value_json: str) -> None:
         """Write the final toplevel ``Return`` (format rule 7) and the closing ``]``."""
+        if self._posted:
+            self._take_posted()  # before the Return: nothing may follow it
+        self._accepting = False
         self.ret(exit_value_json)
         self.flush()
         self._sink.write(b"\n]\n")
