@@ -75,7 +75,9 @@ def _write_all(fd: int, data: bytes) -> bool:
         try:
             written = os.write(fd, view)
         except BlockingIOError:  # someone made the destination non-blocking: wait for room
-            select.select([], [fd], [], 1.0)
+            waiter = select.poll()
+            waiter.register(fd, select.POLLOUT)
+            waiter.poll(1000)
             continue
         except OSError:
             return False
@@ -100,10 +102,6 @@ class FdCapture:
         self._pid = os.getpid()
         self._filter: tuple[object, ...] | None = None
         self.forwarding_failed = False
-
-    @property
-    def attached(self) -> bool:
-        return any(channel.installed for channel in self.channels)
 
     def attach(self) -> None:
         """Open the channels, start the reader, then point fds 1 and 2 at the channels."""
@@ -136,16 +134,18 @@ class FdCapture:
     def detach(self) -> None:
         """Flush, restore fds 1 and 2, drain within :data:`DRAIN_SECONDS`; idempotent."""
         atexit.unregister(self.detach)
-        if os.getpid() != self._pid or self._thread is None:
+        if os.getpid() != self._pid:
             return
-        _flush_python_streams()
-        _flush_c_stdio()
+        if any(channel.installed for channel in self.channels):
+            _flush_python_streams()
+            _flush_c_stdio()
         for channel in self.channels:
             channel.restore()
         self._deadline = time.monotonic() + DRAIN_SECONDS
         self._wake_reader()
         thread, self._thread = self._thread, None
-        thread.join(DRAIN_SECONDS + 0.5)
+        if thread is not None:
+            thread.join(DRAIN_SECONDS + 0.5)
         for channel in self.channels:
             channel.close_all()
         if self._wake is not None:
@@ -163,27 +163,28 @@ class FdCapture:
                 os.write(self._wake[1], b"x")
 
     def _run(self) -> None:
+        # poll, not select: descriptors above FD_SETSIZE (a program with many files open) work.
+        poller = select.poll()
         wake = self._wake[0] if self._wake is not None else -1
         by_fd = {channel.read_fd: channel for channel in self.channels}
+        for fd in (*by_fd, wake):
+            poller.register(fd, select.POLLIN)
         while by_fd:
-            timeout = None
+            timeout_ms: float | None = None
             if self._deadline is not None:
-                timeout = self._deadline - time.monotonic()
-                if timeout <= 0:
+                timeout_ms = (self._deadline - time.monotonic()) * 1000
+                if timeout_ms <= 0:
                     break
-            try:
-                ready, _, _ = select.select([*by_fd, wake], [], [], timeout)
-            except (OSError, ValueError):
-                break
+            ready = poller.poll(timeout_ms)
             if not ready:
                 break  # the drain's time is up
-            for fd in ready:
+            for fd, _ in ready:
                 if fd == wake:
                     with contextlib.suppress(OSError):
                         os.read(wake, 64)
-                    continue
-                if not self._pump(by_fd[fd]):
+                elif fd in by_fd and not self._pump(by_fd[fd]):
                     del by_fd[fd]
+                    poller.unregister(fd)
 
     def _pump(self, channel: Channel) -> bool:
         """Move one read from ``channel`` to its destination and the trace; False at its end."""

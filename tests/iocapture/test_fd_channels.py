@@ -64,3 +64,25 @@ def test_a_descriptor_the_program_repointed_stays_repointed(tmp_path: Path) -> N
     done = run([sys.executable, "-c", api], tmp_path, recorder_env(), "files")
     assert done.status == 0, done.stderr
     assert done.stdout == b"before\n"  # the print after the recording went to /dev/null too
+
+
+MANY_FILES = """\
+import os, resource, recorder
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+with recorder.trace("out", io_capture="proxies+fd"):
+    for _ in range(4000):  # more than a pipe holds: the reader must be draining
+        os.write(1, b"y" * 99 + b"\\n")
+print("done")
+"""
+
+
+def test_channels_above_fd_setsize_are_read(tmp_path: Path) -> None:
+    import resource
+
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[1] < 1200:
+        pytest.skip("the hard limit on open files is below 1200")
+    done = run([sys.executable, "-c", MANY_FILES], tmp_path, recorder_env(), "files", timeout=60)
+    assert done.status == 0, done.stderr
+    assert done.stdout == (b"y" * 99 + b"\n") * 4000 + b"done\n"
