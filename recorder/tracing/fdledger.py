@@ -6,22 +6,25 @@ line) and, once the text stream flushes, as bytes on fd 1's channel. The proxy t
 reads through :meth:`Ledger.subtract`, which removes those bytes and returns the rest: the output
 that bypassed ``sys.stdout``.
 
-One ledger per channel, one queue per stream in it (a ``2>&1`` channel carries stdout's and
-stderr's proxy output, each in its own order, flushed at different times). Matching is
-streaming: a proxied write split across two reads is still removed whole. A raw write that
-happens to equal the next expected bytes while the text stream still buffers them is taken for
-them (it is then recorded once, attributed to the proxy's line, rather than twice). Each queue is
-bounded (:data:`MAX_EXPECTED`): bytes the proxies reported that never reach the descriptor (a
-stream the program re-pointed) are forgotten oldest first.
+One ledger per channel, one queue of writes per stream in it (a ``2>&1`` channel carries
+stdout's and stderr's proxy output, each in its own order, flushed at different times). Matching
+is streaming: a proxied write split across two reads is still removed whole, and raw output may
+come between two proxied writes. A raw write that equals the next expected bytes while the text
+stream still buffers them is taken for them (it is then recorded once, attributed to the proxy's
+line, rather than twice); a match that stops inside a read is no match, so only a read that ends
+in the middle of expected bytes can take a coincidental prefix for them. Each queue is bounded
+(:data:`MAX_EXPECTED`): writes the proxies reported that never reach the descriptor (a stream
+the program re-pointed) are forgotten oldest first.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 
 __all__ = ["MAX_EXPECTED", "Expected", "Ledger"]
 
-#: Bytes a queue may hold before its oldest are dropped.
+#: Bytes a queue may hold before its oldest writes are dropped.
 MAX_EXPECTED = 1 << 22
 
 
@@ -37,10 +40,11 @@ def _common_prefix(data: bytes, start: int, expected: bytearray) -> int:
 
 
 class Ledger:
-    """The proxies' bytes still expected on one channel, per stream kind (0 stdout, 2 stderr)."""
+    """The proxies' writes still expected on one channel, per stream kind (0 stdout, 2 stderr)."""
 
     def __init__(self, kinds: tuple[int, ...]) -> None:
-        self._queues = {kind: bytearray() for kind in kinds}
+        self._queues: dict[int, deque[bytearray]] = {kind: deque() for kind in kinds}
+        self._sizes = dict.fromkeys(kinds, 0)
         self._lock = threading.Lock()
 
     def expect(self, kind: int, data: bytes) -> None:
@@ -49,9 +53,10 @@ class Ledger:
         if queue is None or not data:
             return
         with self._lock:
-            queue += data
-            if len(queue) > MAX_EXPECTED:
-                del queue[: len(queue) - MAX_EXPECTED]
+            queue.append(bytearray(data))
+            self._sizes[kind] += len(data)
+            while self._sizes[kind] > MAX_EXPECTED and len(queue) > 1:
+                self._sizes[kind] -= len(queue.popleft())
 
     def cancel(self, kind: int, data: bytes) -> None:
         """Take back ``data`` announced last for ``kind`` (the write it announced failed)."""
@@ -59,37 +64,51 @@ class Ledger:
         if queue is None or not data:
             return
         with self._lock:
-            if queue.endswith(data):
-                del queue[len(queue) - len(data):]
+            if queue and queue[-1] == data:
+                self._sizes[kind] -= len(queue.pop())
 
     def subtract(self, data: bytes) -> bytes:
         """``data`` without the expected bytes it contains (see the module docstring)."""
         with self._lock:
-            queues = [queue for queue in self._queues.values() if queue]
-            if not queues:
+            if not any(self._queues.values()):
                 return data
             rest = bytearray()
             at, size = 0, len(data)
             while at < size:
-                for queue in queues:
-                    if queue and data[at] == queue[0]:
-                        matched = _common_prefix(data, at, queue)
-                        del queue[:matched]
-                        at += matched
-                        break
+                taken = self._take(data, at)
+                if taken:
+                    at += taken
                 else:
-                    following = self._next_candidate(data, at + 1, queues)
+                    following = self._next_candidate(data, at + 1)
                     rest += data[at:following]
                     at = following
             return bytes(rest)
 
-    @staticmethod
-    def _next_candidate(data: bytes, start: int, queues: list[bytearray]) -> int:
-        """The first index from ``start`` where some queue's next byte occurs (or the end)."""
+    def _take(self, data: bytes, at: int) -> int:
+        """How many bytes from ``at`` are the next expected write of some stream (consumed)."""
+        for kind, queue in self._queues.items():
+            if not queue or data[at] != queue[0][0]:
+                continue
+            entry = queue[0]
+            matched = _common_prefix(data, at, entry)
+            # The whole write, or all of this read (the rest may come with the next one); a
+            # match that stops inside the read is a coincidence, not the write.
+            if matched == len(entry):
+                queue.popleft()
+            elif at + matched == len(data):
+                del entry[:matched]
+            else:
+                continue
+            self._sizes[kind] -= matched
+            return matched
+        return 0
+
+    def _next_candidate(self, data: bytes, start: int) -> int:
+        """The first index from ``start`` where some stream's next write could begin."""
         found = len(data)
-        for queue in queues:
+        for queue in self._queues.values():
             if queue:
-                index = data.find(queue[0], start, found)
+                index = data.find(queue[0][0], start, found)
                 if index >= 0:
                     found = index
         return found

@@ -17,6 +17,10 @@ CASES = [
     # 2>&1: stderr (unbuffered) arrives before stdout announced earlier.
     ("two streams, reordered", [(0, b"out\n"), (2, b"err\n")], [b"err\nout\n"], [b""]),
     ("not yet flushed", [(0, b"later\n")], [b"raw\n", b"later\n"], [b"raw\n", b""]),
+    # "t" of "function" starts "through": a match that stops inside the read is none.
+    ("a prefix inside a read", [(0, b"through\n")], [b"raw function\n", b"through\n"],
+     [b"raw function\n", b""]),
+    ("expected bytes within a longer read", [(0, b"p\n")], [b"ab p\ncd"], [b"ab cd"]),
 ]
 
 
