@@ -37,6 +37,10 @@ __all__ = [
 
 #: Events are handed to the output file once this many characters are buffered.
 CHUNK_SIZE = 64 * 1024
+#: Consecutive writes to one stream are merged into one Event until it holds this many characters.
+IO_MERGE_LIMIT = 4096
+#: The most characters of fd-captured output one Event holds.
+POSTED_EVENT_LIMIT = 64 * 1024
 
 
 class ByteSink(Protocol):
@@ -217,8 +221,10 @@ class TraceWriter:
         ``frame_id`` identifies the writing frame (the recorder passes the ordinal of its
         ``Call``, 0 for toplevel), ``location`` its (path id, line) of the last ``Step``.
         """
-        if self._io_index == len(self._buf) - 1 and self._io_stream == kind and self._buf:
-            # Nothing happened since the last write to this stream: extend that Event.
+        if (self._io_index == len(self._buf) - 1 and self._io_stream == kind and self._buf
+                and len(self._io_content) < IO_MERGE_LIMIT):
+            # Nothing happened since the last write to this stream: extend that Event (up to a
+            # limit: each extension re-encodes the Event, which must not grow without bound).
             content = self._io_content + content
             self._size -= len(self._buf.pop())
         self._emit(events.io(kind, stream, content, location[0], location[1], frame_id))
@@ -236,20 +242,25 @@ class TraceWriter:
             self._posted.append((kind, stream, content))
 
     def _take_posted(self) -> None:
-        taken: list[tuple[int, str, str]] = []
+        # Consecutive reads of one stream become one Event of at most POSTED_EVENT_LIMIT.
+        pieces: list[str] = []
+        size, kind, stream = 0, -1, ""
         while self._posted and self._accepting:
-            taken.append(self._posted.popleft())
-        merged: list[tuple[int, str, str]] = []
-        for kind, stream, content in taken:  # consecutive reads of one stream: one Event
-            if merged and merged[-1][0] == kind:
-                merged[-1] = (kind, stream, merged[-1][2] + content)
-            else:
-                merged.append((kind, stream, content))
-        for kind, stream, content in merged:
-            event = events.io_unattributed(kind, stream, content)
-            self._buf.append(event)
-            self._size += len(event)
+            next_kind, next_stream, content = self._posted.popleft()
+            if pieces and (next_kind != kind or size >= POSTED_EVENT_LIMIT):
+                self._append_posted(kind, stream, "".join(pieces))
+                pieces, size = [], 0
+            kind, stream = next_kind, next_stream
+            pieces.append(content)
+            size += len(content)
+        if pieces:
+            self._append_posted(kind, stream, "".join(pieces))
         self._io_index = -1
+
+    def _append_posted(self, kind: int, stream: str, content: str) -> None:
+        event = events.io_unattributed(kind, stream, content)
+        self._buf.append(event)
+        self._size += len(event)
 
     # ------------------------------------------------------------------------------ output
 

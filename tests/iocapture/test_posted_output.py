@@ -22,6 +22,11 @@ CASES = [
     ("never merged into a proxied write",
      [("io", 0, "proxied "), ("post", 0, "raw")],
      [(0, "proxied ", True), (0, "raw", False)]),
+    # Bounded Events: merging must not re-encode an ever-growing Event (quadratic).
+    ("posted output is cut at 64 KiB", [("post", 0, "a" * 40000)] * 3,
+     [(0, "a" * 80000, False), (0, "a" * 40000, False)]),
+    ("proxied writes merge up to 4 KiB", [("io", 0, "b" * 3000)] * 3,
+     [(0, "b" * 6000, True), (0, "b" * 3000, True)]),
     ("a proxied write after posted output is its own Event",
      [("post", 0, "raw"), ("boundary", 0, ""), ("io", 0, "proxied")],
      [(0, "raw", False), (0, "proxied", True)]),
