@@ -50,6 +50,8 @@ COALESCE_SECONDS = 0.002
 READER_NAME = "codetracer-fd-reader"
 _FORK_WARNING = r"This process \(pid=\d+\) is multi-threaded, use of fork\(\) may lead"
 _READ_SIZE = 1 << 16
+#: Reads allowed after the drain's deadline for what was already in the channels (64 KiB each).
+_FINAL_READS = 64
 
 #: ``on_output(kind, stream, text)``: unattributed output read from a channel.
 OnOutput = Callable[[int, str, str], None]
@@ -172,12 +174,13 @@ class FdCapture:
         by_fd = {channel.read_fd: channel for channel in self.channels}
         for fd in (*by_fd, wake):
             poller.register(fd, select.POLLIN)
+        budget = _FINAL_READS
         while by_fd:
             timeout_ms: float | None = None
             if self._deadline is not None:
-                timeout_ms = (self._deadline - time.monotonic()) * 1000
-                if timeout_ms <= 0:
-                    break
+                # Past the deadline, one last look: what is already in the channel is still
+                # taken (a starved thread must not lose it), nothing more is waited for.
+                timeout_ms = max((self._deadline - time.monotonic()) * 1000, 0)
             ready = poller.poll(timeout_ms)
             if not ready:
                 break  # the drain's time is up
@@ -185,6 +188,10 @@ class FdCapture:
                 # Let a burst of small writes pile up: one read, forward and record for many,
                 # and far fewer switches of the GIL between the program and this thread.
                 time.sleep(COALESCE_SECONDS)
+            if timeout_ms == 0:
+                budget -= 1
+                if budget < 0:
+                    break  # a writer that never stops: the bound holds
             for fd, _ in ready:
                 if fd == wake:
                     with contextlib.suppress(OSError):
