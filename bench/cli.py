@@ -92,6 +92,7 @@ def _run_part(part: str, ctx: Context) -> PartResult:
     from bench import (
         part_faults,
         part_filters,
+        part_iocap,
         part_lint,
         part_pytest,
         part_recorder,
@@ -100,7 +101,8 @@ def _run_part(part: str, ctx: Context) -> PartResult:
     )
 
     runners = {"recorder": part_recorder.run, "lint": part_lint.run, "faults": part_faults.run,
-               "pytest": part_pytest.run, "values": part_values.run, "filters": part_filters.run}
+               "pytest": part_pytest.run, "values": part_values.run, "filters": part_filters.run,
+               "iocap": part_iocap.run}
     try:
         return runners[part](ctx)
     except Unavailable as exc:

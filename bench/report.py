@@ -14,6 +14,7 @@ _TITLES = {
     "faults": "3. Fault sweep",
     "pytest": "4. Recording a test suite (`-m pytest`)",
     "filters": "6. Trace filters",
+    "iocap": "7. I/O capture",
 }
 
 _METHOD = """\

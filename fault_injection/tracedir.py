@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 TRACE_FILES = ("trace.json", "trace_metadata.json", "trace_paths.json")
+#: The copies of the traced sources (``recorder.sources``): ``files/<absolute path>``.
+FILES_DIR = "files"
 STAGING_MARK = ".staging-"
 
 
@@ -54,6 +56,16 @@ def structural_problems(trace_dir: Path) -> list[str]:
     return [str(problem) for problem in checker(trace_dir)]
 
 
+def _copy_problems(files: Path, paths: list[object]) -> list[str]:
+    """Every copy under ``files/`` mirrors a path the trace lists (never anything else)."""
+    if not files.is_dir():
+        return []
+    listed = {str(path).lstrip("/") for path in paths}
+    return [f"files/{rel} copies no path of trace_paths.json"
+            for rel in sorted(str(p.relative_to(files)) for p in files.rglob("*") if p.is_file())
+            if rel not in listed]
+
+
 def inspect_trace_dir(trace_dir: Path) -> TraceDirState:
     """Classify ``trace_dir`` and list what is wrong with it."""
     if not trace_dir.exists():
@@ -71,9 +83,13 @@ def inspect_trace_dir(trace_dir: Path) -> TraceDirState:
         problems.append("trace.json is not a JSON array")
     if paths is not None and not isinstance(paths, list):
         problems.append("trace_paths.json is not a JSON array")
-    extra = [name for name in names if name not in TRACE_FILES]
+    extra = [name for name in names if name not in TRACE_FILES
+             and not (name == FILES_DIR and (trace_dir / name).is_dir())]
     if extra:
         problems.append(f"unexpected files in the trace directory: {', '.join(extra)}")
+    if isinstance(paths, list) and not (isinstance(meta, dict) and meta.get("partial")):
+        # A partial trace may hold copies of paths whose events never reached trace.json.
+        problems.extend(_copy_problems(trace_dir / FILES_DIR, paths))
     if not isinstance(meta, dict):
         if meta is not None:
             problems.append("trace_metadata.json is not a JSON object")

@@ -11,6 +11,7 @@ finalised and the process ends as Python would after Ctrl-C (killed by SIGINT).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
@@ -22,7 +23,7 @@ from typing import NoReturn
 from recorder import logs
 from recorder.about import VERSION
 from recorder.compat import VALUE_OPTIONS as DROPIN_VALUE_OPTIONS
-from recorder.compat import RunSettings, add_dropin_options, resolve_settings
+from recorder.compat import RunSettings, add_dropin_options, resolve_io_capture, resolve_settings
 from recorder.decision import Phase, decide
 from recorder.errors import (
     ErrorCode,
@@ -32,7 +33,7 @@ from recorder.errors import (
     target,
     usage,
 )
-from recorder.filters import cli_filter_paths
+from recorder.filters import cli_filter_paths, io_capture_mode
 from recorder.lifecycle import State
 from recorder.mainmodule import MainModule, find_module, prepare_module
 from recorder.policy import LOG_LEVELS, RecorderPolicy, configure_policy, parse_bool
@@ -69,8 +70,10 @@ exit status:
 environment:
   CODETRACER_ON_RECORDER_ERROR, CODETRACER_REQUIRE_TRACE, CODETRACER_KEEP_PARTIAL_TRACE,
   CODETRACER_LOG_LEVEL, CODETRACER_LOG_FILE, CODETRACER_JSON_ERRORS set the same policy as the
-  flags, CODETRACER_MODULE_NAME_FROM_GLOBALS and CODETRACER_PROPAGATE_SCRIPT_EXIT the same
-  settings (flags win). Error codes: docs/error-codes.md.
+  flags, CODETRACER_MODULE_NAME_FROM_GLOBALS, CODETRACER_PROPAGATE_SCRIPT_EXIT and
+  CODETRACER_CAPTURE_IO the same settings (flags win). Error codes: docs/error-codes.md.
+files:
+  the trace holds a copy of each traced source file under files/ (docs/io-capture.md)
 """
 
 _VALUE_OPTIONS = frozenset({
@@ -259,11 +262,13 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
     start_dir = os.getcwd() if invocation.module else os.path.dirname(path)
     filter_files = load_trace_filters(
         cli_filter_paths(start_dir, invocation.options.trace_filter, os.environ))
+    settings = dataclasses.replace(invocation.settings, io_capture=resolve_io_capture(
+        invocation.options.io_capture, os.environ, io_capture_mode(filter_files)))
     session = TraceSession(
         invocation.options.trace_dir, policy=policy, backend=invocation.options.backend,
         format=invocation.options.format, program=path, args=invocation.script_args,
         include=invocation.options.include, exclude=invocation.options.exclude,
-        settings=invocation.settings, module=module_name, values=invocation.values,
+        settings=settings, module=module_name, values=invocation.values,
         filter_files=filter_files)
     compiled: CodeType | ScriptEnd
     if isinstance(found, MainModule):

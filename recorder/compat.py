@@ -13,7 +13,8 @@ theirs                                    here
 ``CODETRACER_MODULE_NAME_FROM_GLOBALS``   from the file path (``recorder.filters.modnames``)
 ``--propagate-script-exit`` / ``no-``     ours propagates by default (ADR 0004); ``--no-...``
 ``CODETRACER_PROPAGATE_SCRIPT_EXIT``      ends a clean recording with 0, as theirs did
-``--io-capture``, ``CODETRACER_CAPTURE_IO``  usage error ``ERR_IO_CAPTURE_UNSUPPORTED``
+``--io-capture MODE``                     ``off``, ``proxies`` (default) or ``proxies+fd``
+``CODETRACER_CAPTURE_IO``                 (every spelling theirs accepts: ``recorder.iomode``)
 ``--trace-filter``, ``CODETRACER_TRACE_FILTER``  filter files (``recorder.filters``), after the
                                           project's ``.codetracer/trace-filter.toml``
 ``CODETRACER_FORMAT`` (auto-start)        the format of an auto-started session
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from recorder.errors import ErrorCode, usage
+from recorder.iomode import DEFAULT_IO_CAPTURE, IO_CAPTURE_MODES, parse_io_capture
 from recorder.policy import parse_bool
 
 __all__ = [
@@ -43,7 +45,7 @@ __all__ = [
     "VALUE_OPTIONS",
     "RunSettings",
     "add_dropin_options",
-    "refuse_unimplemented",
+    "resolve_io_capture",
     "resolve_settings",
 ]
 
@@ -52,7 +54,6 @@ ENV_CAPTURE_IO = "CODETRACER_CAPTURE_IO"
 ENV_MODULE_NAME_FROM_GLOBALS = "CODETRACER_MODULE_NAME_FROM_GLOBALS"
 ENV_PROPAGATE_SCRIPT_EXIT = "CODETRACER_PROPAGATE_SCRIPT_EXIT"
 ENV_TRACE_FILTER = "CODETRACER_TRACE_FILTER"
-IO_CAPTURE_MODES = ("off", "proxies", "proxies+fd")
 #: The drop-in options that take a value (the command line splits options from the script).
 VALUE_OPTIONS = frozenset({"--activation-path", "--trace-filter", "--io-capture"})
 
@@ -64,6 +65,7 @@ class RunSettings:
     module_name_from_globals: bool = True
     propagate_script_exit: bool = True
     activation_path: str | None = None
+    io_capture: str = DEFAULT_IO_CAPTURE  # one of recorder.iomode.IO_CAPTURE_MODES
 
 
 def add_dropin_options(parser: argparse.ArgumentParser) -> None:
@@ -80,8 +82,10 @@ def add_dropin_options(parser: argparse.ArgumentParser) -> None:
                         help="end with the script's exit status (default); --no-... ends a "
                              "clean recording with 0")
     parser.add_argument("--io-capture", choices=IO_CAPTURE_MODES,
-                        help="not implemented yet: a usage error (stdout/stderr writes are "
-                             "captured by default)")
+                        help="off: record no stdout/stderr/stdin Events; proxies (default): "
+                             "what goes through sys.stdout/sys.stderr/sys.stdin; proxies+fd: "
+                             "also raw writes to file descriptors 1 and 2 (os.write, C code, "
+                             "child processes), recorded without a thread or line")
     parser.add_argument("--trace-filter", action="append", metavar="PATH",
                         help="a TOML trace filter file (0.3.0's language: which packages, files "
                              "and functions are traced, which values redacted or dropped); "
@@ -90,14 +94,6 @@ def add_dropin_options(parser: argparse.ArgumentParser) -> None:
                              "and $CODETRACER_TRACE_FILTER")
 
 
-def refuse_unimplemented(io_capture: str | None, env: Mapping[str, str]) -> None:
-    """Usage errors for the options whose features are not built yet (never silently ignored)."""
-    if io_capture is not None or ENV_CAPTURE_IO in env:
-        source = "--io-capture" if io_capture is not None else ENV_CAPTURE_IO
-        raise usage(ErrorCode.IO_CAPTURE_UNSUPPORTED,
-                    f"{source} is not implemented by this recorder yet: the script's "
-                    "sys.stdout/sys.stderr writes are always captured, raw file-descriptor "
-                    "writes never", option=source)
 
 
 def _flag_or_env(flag: bool | None, var: str, env: Mapping[str, str], default: bool) -> bool:
@@ -117,7 +113,6 @@ def resolve_settings(
     def get(name: str) -> Any:
         return getattr(options, name, None) if options is not None else None
 
-    refuse_unimplemented(get("io_capture"), environ)
     activation = get("activation_path")
     if activation is not None:
         activation = os.path.abspath(os.path.expanduser(activation))
@@ -129,4 +124,17 @@ def resolve_settings(
             get("module_name_from_globals"), ENV_MODULE_NAME_FROM_GLOBALS, environ, True),
         propagate_script_exit=_flag_or_env(
             get("propagate_script_exit"), ENV_PROPAGATE_SCRIPT_EXIT, environ, True),
-        activation_path=activation)
+        activation_path=activation,
+        io_capture=resolve_io_capture(get("io_capture"), environ))
+
+
+def resolve_io_capture(flag: str | None, env: Mapping[str, str], filters: str | None = None,
+                       source: str = "--io-capture") -> str:
+    """The I/O capture mode: the flag (``source`` names it in errors) wins over
+    ``CODETRACER_CAPTURE_IO``, which wins over the trace filters' ``[io]`` section (``filters``,
+    already a canonical mode), which wins over the default."""
+    if flag is not None:
+        return parse_io_capture(flag, source)
+    if ENV_CAPTURE_IO in env:
+        return parse_io_capture(env[ENV_CAPTURE_IO], ENV_CAPTURE_IO)
+    return filters if filters is not None else DEFAULT_IO_CAPTURE

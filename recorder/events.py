@@ -23,6 +23,7 @@ __all__ = [
     "call",
     "function",
     "io",
+    "io_unattributed",
     "json_string",
     "path",
     "ret",
@@ -87,6 +88,18 @@ def call(function_id: int, args_json: str) -> str:
 
 def ret(value_json: str) -> str:
     return '{"Return":{"return_value":' + value_json + "}}"
+
+
+def io_unattributed(kind: int, stream: str, content: str) -> str:
+    """An ``Event`` read from file descriptor 1 or 2: no thread, path, line or frame is known.
+
+    ``flags`` holds ``"mirror"``, the label ``codetracer-python-recorder`` gives such output.
+    """
+    flags = '["newline","mirror"]' if content.endswith("\n") else '["mirror"]'
+    metadata = (f'{{"stream":"{stream}","thread":null,"path_id":null,"line":null,'
+                f'"frame_id":null,"flags":{flags}}}')
+    return (f'{{"Event":{{"kind":{kind},"metadata":{_escape(metadata)},'
+            f'"content":{json_string(content)}}}}}')
 
 
 def io(kind: int, stream: str, content: str, path_id: int, line: int, frame_id: int) -> str:

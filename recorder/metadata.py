@@ -44,6 +44,8 @@ class TraceMetadata:
     values: dict[str, object] = field(default_factory=dict)  # the value mode and budgets
     #: The filter chain and its counters (0.3.0's ``trace_filter`` object).
     trace_filter: dict[str, object] = field(default_factory=dict)
+    io_capture: dict[str, object] = field(default_factory=dict)  # the mode, fd forwarding
+    files: dict[str, object] | None = None  # the files/ copies (recorder.sources)
 
     @classmethod
     def at_start(
@@ -82,4 +84,6 @@ class TraceMetadata:
             "partial_reason": self.partial_reason,
             "module": self.module,
             "trace_filter": dict(self.trace_filter),
+            "io_capture": dict(self.io_capture),
+            "files": None if self.files is None else dict(self.files),
         }

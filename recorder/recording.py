@@ -34,13 +34,15 @@ import weakref
 from collections.abc import Callable
 
 from recorder import seams
-from recorder.errors import ErrorCode, RecorderError, bug
+from recorder.errors import ErrorCode, RecorderError, bug, translate, usage
 from recorder.lifecycle import Lifecycle, State
 from recorder.metadata import TraceMetadata
 from recorder.metrics import NoopMetrics, RecorderMetrics
+from recorder.sources import SourceCopier, SourceSink
 from recorder.trace_writer import FileFactory, TraceWriter
 from recorder.tracing import CodeFilter, FrameRecorder, Tracer, make_tracer
 from recorder.tracing.activation import Activation
+from recorder.tracing.fdcapture import FdCapture
 from recorder.tracing.streams import StreamCapture
 from recorder.tracing.valuejson import ValueJson
 from recorder.values.limits import EncodeLimits
@@ -74,7 +76,10 @@ class Recording:
     and its snapshot goes into the metadata; the session's ``metadata`` extras win over it.
     ``activation_path`` gates the recording (``recorder.tracing.activation``: nothing before that
     file runs, detached when its frame returns; it is the trace's start path) and
-    ``module_names_from_globals`` says how module frames are named.
+    ``module_names_from_globals`` says how module frames are named. ``capture_fds`` (with
+    ``capture_streams``) also records what is written to fds 1 and 2 directly
+    (``recorder.tracing.fdcapture``). ``copy_sources`` puts a copy of each traced file into the
+    trace's ``files/`` (``recorder.sources``; the layer must then offer ``create_at``).
     """
 
     def __init__(
@@ -90,6 +95,8 @@ class Recording:
         value_repr: bool = False,
         redact_secrets: bool = True,
         capture_streams: bool = True,
+        capture_fds: bool = False,
+        copy_sources: bool = False,
         activation_path: str | None = None,
         module_names_from_globals: bool = True,
     ) -> None:
@@ -103,6 +110,11 @@ class Recording:
         self._value_repr = value_repr
         self._redact = redact_secrets
         self._capture_streams = capture_streams
+        self._capture_fds = capture_fds and capture_streams
+        self.sources: SourceCopier | None = None
+        if copy_sources:
+            sink: SourceSink = layer  # type: ignore[assignment]  # an OutputLayer
+            self.sources = SourceCopier(sink)
         self._activation_path = activation_path
         self._module_names_from_globals = module_names_from_globals
         self._activation: Activation | None = None
@@ -110,6 +122,7 @@ class Recording:
         self.frames: FrameRecorder | None = None
         self.tracer: Tracer | None = None
         self.streams: StreamCapture | None = None
+        self.fds: FdCapture | None = None
         self.recursion_drops = 0
         self._tracer_drops: dict[str, int] = {}
         self._reported: dict[str, int] = {}  # drops already handed to the metrics sink
@@ -131,6 +144,8 @@ class Recording:
         """Create ``trace.json``, write the header events and install the hooks."""
         self._life.require(State.NEW, "start")
         writer = self.writer = TraceWriter(self.layer.create("trace.json"))
+        if self.sources is not None:
+            writer.sources = self.sources
         values = ValueJson(writer, self._limits, self._redact, self._value_repr)
         self.frames = FrameRecorder(writer, values, self.filters)
         self.frames.module_names_from_globals = self._module_names_from_globals
@@ -140,15 +155,21 @@ class Recording:
             activation = self._activation = Activation(self._activation_path, self.detach)
         writer.begin(os.path.abspath(self._activation_path or self.program))
         self.tracer = make_tracer(self.backend, self.frames, self._contain, activation)
-        if self._capture_streams:
-            self.streams = StreamCapture(self._on_write, self._contain)
-            self.streams.attach()
+        installed = False
         try:
+            if self._capture_streams:
+                self.streams = StreamCapture(self._on_write, self._contain)
+                self.streams.attach()
+            if self._capture_fds:
+                self._attach_fds()
             self.tracer.install()
-        except RecorderError:
-            if self.streams is not None:
-                self.streams.detach()
-            raise
+            installed = True
+        finally:
+            if not installed:  # leave the program's streams and descriptors as they were
+                if self.streams is not None:
+                    self.streams.detach()
+                if self.fds is not None:
+                    self.fds.detach()
         self._life.move(State.TRACING)
         _LIVE.add(self)
 
@@ -160,6 +181,8 @@ class Recording:
         """
         if self.writer is not None:
             self.writer.abandon()
+        if self.fds is not None:
+            self.fds.forked()  # the child's output goes on through the parent's channel
         self._uninstall()
         self._life.move(State.STOPPED)
         _LIVE.discard(self)
@@ -187,6 +210,8 @@ class Recording:
             self.tracer.uninstall()
         if self.streams is not None:
             self.streams.detach()
+        if self.fds is not None:
+            self.fds.detach()  # after the proxies: their buffered text is flushed and matched
         # Counted now, so a metrics snapshot taken right after detaching includes them.
         self._report_drops()
 
@@ -199,6 +224,8 @@ class Recording:
         """Close open frames, write the final toplevel ``Return`` and the side files."""
         self._uninstall_for_finish()
         writer, frames = self._require_started()
+        if self.fds is not None and self.fds.failure is not None:
+            raise self.fds.failure  # reporting fd output failed: the policy decides at stop
         frames.close_open_frames()
         writer.close(frames.values.value(metadata.exit_code))
         self._write_side_files(metadata)
@@ -263,6 +290,10 @@ class Recording:
         metadata.events_dropped = self._report_drops()
         metadata.metrics = self.metrics.snapshot()
         metadata.trace_filter = self.filters.summary()
+        if self.sources is not None:
+            metadata.files = self.sources.to_json()
+        if self.fds is not None:
+            metadata.io_capture["fd_forwarding_failed"] = self.fds.forwarding_failed
         writer.write_side_files(self.layer, metadata)
 
     def _on_write(self, kind: int, stream: str, text: str) -> None:
@@ -271,6 +302,28 @@ class Recording:
             return  # before activation nothing is recorded, output included
         if writer is not None and frames is not None and self._life.active and not writer.closed:
             writer.io(kind, stream, text, frames.current_frame_id, frames.current_location)
+
+    def _attach_fds(self) -> None:
+        """Redirect fds 1/2 and tell the proxies which ledger their stream's bytes go to."""
+        if os.name != "posix":
+            raise usage(ErrorCode.IO_CAPTURE_UNSUPPORTED,
+                        "--io-capture proxies+fd needs POSIX file descriptors",
+                        platform=os.name)
+        fds = self.fds = FdCapture(self._on_fd_output)
+        try:
+            fds.attach()
+        except OSError as exc:
+            raise translate(exc, step="fd-capture") from exc
+        if self.streams is not None:
+            self.streams.use_ledgers(fds.ledger_for)
+
+    def _on_fd_output(self, kind: int, stream: str, text: str) -> None:
+        # On the reader thread: only queued; the writer takes it in on the recorded thread.
+        writer = self.writer
+        if self._activation is not None and self._activation.frame is None:
+            return  # before activation nothing is recorded, output included
+        if writer is not None and not writer.closed:
+            writer.post(kind, stream, text)
 
     def _contain(self, exc: Exception, point: str) -> None:
         if isinstance(exc, RecursionError):

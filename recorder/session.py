@@ -17,6 +17,7 @@ consistent. Lifecycle steps are fault points (``seams``: start, flush, detach, s
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import sys
@@ -26,8 +27,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from recorder import logs, seams
-from recorder.compat import RunSettings, resolve_settings
+from recorder import iomode, logs, seams
+from recorder.compat import RunSettings, resolve_io_capture, resolve_settings
 from recorder.decision import Action, Decision, Phase, decide, raises_into_program
 from recorder.errors import ErrorCode, RecorderError, usage
 from recorder.filters import FilterFile, io_capture_mode, load_user_filters, split_entries
@@ -96,6 +97,7 @@ class TraceSession:
             run_id=logs.RUN_ID, trace_id=self.trace_id)
         self.metadata.values = self.values.to_json()
         self.metadata.module = module
+        self.metadata.io_capture = {"mode": self.settings.io_capture}
         self.program = self.metadata.program
         self.backend = ""
         self.outcome: Outcome | None = None
@@ -145,7 +147,10 @@ class TraceSession:
                 on_failure=self._on_callback_failure, metrics=self.metrics,
                 limits=self.values.limits, value_repr=self.values.runs_repr,
                 activation_path=self.settings.activation_path,
-                module_names_from_globals=self.settings.module_name_from_globals)
+                module_names_from_globals=self.settings.module_name_from_globals,
+                capture_streams=self.settings.io_capture != iomode.OFF,
+                capture_fds=self.settings.io_capture == iomode.PROXIES_FD,
+                copy_sources=True)
             self._recording.start()
             self._life.move(State.TRACING)
             logs.get_logger().info(
@@ -330,12 +335,18 @@ TraceFilterArg = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | Non
 def load_trace_filters(trace_filter: TraceFilterArg) -> tuple[FilterFile, ...]:
     """The user's filter files (paths; a string may hold several separated by ``::``), loaded.
 
-    A bad file is a ``UsageError`` raised here, before anything is traced; so is an ``[io]``
-    section asking for an io capture this recorder does not support.
+    A bad file is a ``UsageError`` raised here, before anything is traced.
     """
     files = load_user_filters(split_entries(trace_filter))
-    io_capture_mode(files)
     return files
+
+
+def _settings_for(io_capture: str | None, files: Sequence[FilterFile]) -> RunSettings:
+    """The run settings of an API session: ``io_capture`` wins over the environment, which wins
+    over the filters' ``[io]`` section."""
+    settings = resolve_settings()
+    mode = resolve_io_capture(io_capture, os.environ, io_capture_mode(files), source="io_capture")
+    return dataclasses.replace(settings, io_capture=mode)
 
 
 def start(
@@ -348,8 +359,12 @@ def start(
     exclude: Sequence[str] = (),
     values: ValueSettings | Mapping[str, object] | None = None,
     trace_filter: TraceFilterArg = None,
+    io_capture: str | None = None,
 ) -> TraceSession:
     """Start tracing the current program into ``trace_dir``.
+
+    ``io_capture`` is ``"off"``, ``"proxies"`` or ``"proxies+fd"`` (or any spelling
+    ``CODETRACER_CAPTURE_IO`` accepts, :mod:`recorder.iomode`); by default that variable's value.
 
     ``values`` sets the value mode and budgets (:mod:`recorder.values.settings`): a
     ``ValueSettings``, or keywords such as ``{"value_repr": "repr", "max_nodes": 64}`` applied over
@@ -369,7 +384,8 @@ def start(
     with _active_lock:
         session = TraceSession(trace_dir, policy=resolved, backend=backend, format=format,
                                include=include, exclude=exclude, values=_as_values(values),
-                               filter_files=files)
+                               filter_files=files,
+                               settings=_settings_for(io_capture, files))
         _claim(session)
         try:
             session.start()  # raises when the policy says so (abort, or a usage error)
@@ -422,10 +438,12 @@ def trace(
     exclude: Sequence[str] = (),
     values: ValueSettings | Mapping[str, object] | None = None,
     trace_filter: TraceFilterArg = None,
+    io_capture: str | None = None,
 ) -> Iterator[TraceSession]:
     """Trace the body of a ``with`` block (the arguments are :func:`start`'s)."""
     session = start(trace_dir, format=format, policy=policy, backend=backend, include=include,
-                    exclude=exclude, values=values, trace_filter=trace_filter)
+                    exclude=exclude, values=values, trace_filter=trace_filter,
+                    io_capture=io_capture)
     try:
         yield session
     finally:

@@ -17,7 +17,9 @@ the array is closed (STOPPED); the side files are written from the session's
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections import deque
 from typing import Protocol
 
 from recorder import events
@@ -29,11 +31,16 @@ __all__ = [
     "CHUNK_SIZE",
     "ByteSink",
     "FileFactory",
+    "SourceCopies",
     "TraceWriter",
 ]
 
 #: Events are handed to the output file once this many characters are buffered.
 CHUNK_SIZE = 64 * 1024
+#: Consecutive writes to one stream are merged into one Event until it holds this many characters.
+IO_MERGE_LIMIT = 4096
+#: The most characters of fd-captured output one Event holds.
+POSTED_EVENT_LIMIT = 64 * 1024
 
 
 class ByteSink(Protocol):
@@ -48,6 +55,14 @@ class FileFactory(Protocol):
     """What the writer needs from the output layer: ``create(name)`` in the staging directory."""
 
     def create(self, name: str) -> ByteSink: ...
+
+
+class SourceCopies(Protocol):
+    """What the writer tells the source copier (``recorder.sources.SourceCopier``)."""
+
+    def see(self, path: str) -> None: ...
+
+    def write_pending(self) -> None: ...
 
 
 class _NullSink:
@@ -87,6 +102,12 @@ class TraceWriter:
         self._io_stream = -1
         self._io_content = ""
         self._io_frame = 0
+        # Output read from a file descriptor by another thread (post); taken in at boundaries.
+        self._posted: deque[tuple[int, str, str]] = deque()
+        self._accepting = True  # until the final Return: then late output is dropped
+        #: Told each path when it is declared and asked to write its copies before each chunk
+        #: (the ``files/`` copies: recorder.sources).
+        self.sources: SourceCopies | None = None
 
     # ----------------------------------------------------------------- ids (declare on first use)
 
@@ -101,6 +122,8 @@ class TraceWriter:
             pid = self._path_ids[path] = len(self.paths)
             self.paths.append(path)
             self._emit(event)
+            if self.sources is not None:
+                self.sources.see(path)
         return pid
 
     def function_id(self, path_id: int, line: int, name: str) -> int:
@@ -198,14 +221,46 @@ class TraceWriter:
         ``frame_id`` identifies the writing frame (the recorder passes the ordinal of its
         ``Call``, 0 for toplevel), ``location`` its (path id, line) of the last ``Step``.
         """
-        if self._io_index == len(self._buf) - 1 and self._io_stream == kind and self._buf:
-            # Nothing happened since the last write to this stream: extend that Event.
+        if (self._io_index == len(self._buf) - 1 and self._io_stream == kind and self._buf
+                and len(self._io_content) < IO_MERGE_LIMIT):
+            # Nothing happened since the last write to this stream: extend that Event (up to a
+            # limit: each extension re-encodes the Event, which must not grow without bound).
             content = self._io_content + content
             self._size -= len(self._buf.pop())
         self._emit(events.io(kind, stream, content, location[0], location[1], frame_id))
         self._io_index = len(self._buf) - 1
         self._io_stream = kind
         self._io_content = content
+
+    def post(self, kind: int, stream: str, content: str) -> None:
+        """From any thread: output with no thread, frame or line (fd capture) for an ``Event``.
+
+        It is taken into the event stream at the next call or return boundary and when the
+        buffer is flushed (``deque.append`` is atomic, so no lock is needed on the hot path).
+        """
+        if self._accepting:
+            self._posted.append((kind, stream, content))
+
+    def _take_posted(self) -> None:
+        # Consecutive reads of one stream become one Event of at most POSTED_EVENT_LIMIT.
+        pieces: list[str] = []
+        size, kind, stream = 0, -1, ""
+        while self._posted and self._accepting:
+            next_kind, next_stream, content = self._posted.popleft()
+            if pieces and (next_kind != kind or size >= POSTED_EVENT_LIMIT):
+                self._append_posted(kind, stream, "".join(pieces))
+                pieces, size = [], 0
+            kind, stream = next_kind, next_stream
+            pieces.append(content)
+            size += len(content)
+        if pieces:
+            self._append_posted(kind, stream, "".join(pieces))
+        self._io_index = -1
+
+    def _append_posted(self, kind: int, stream: str, content: str) -> None:
+        event = events.io_unattributed(kind, stream, content)
+        self._buf.append(event)
+        self._size += len(event)
 
     # ------------------------------------------------------------------------------ output
 
@@ -217,6 +272,8 @@ class TraceWriter:
 
     def maybe_flush(self) -> None:
         """Flush if a whole chunk is buffered (after :meth:`call` / :meth:`ret`)."""
+        if self._posted:
+            self._take_posted()
         if self._size >= self._chunk_size:
             self.flush()
 
@@ -226,8 +283,12 @@ class TraceWriter:
         On failure the events stay buffered (the file is unchanged: writes are all-or-nothing) and
         the output layer's ``EnvironmentError`` propagates to the caller.
         """
+        if self._posted:
+            self._take_posted()
         if not self._buf:
             return
+        if self.sources is not None:
+            self.sources.write_pending()  # the copies of a chunk's paths land before the chunk
         head = ",\n" if self._started else "[\n"
         data = (head + ",\n".join(self._buf)).encode("utf-8", "replace")
         self._sink.write(data)
@@ -245,6 +306,9 @@ class TraceWriter:
 
     def close(self, exit_value_json: str) -> None:
         """Write the final toplevel ``Return`` (format rule 7) and the closing ``]``."""
+        if self._posted:
+            self._take_posted()  # before the Return: nothing may follow it
+        self._accepting = False
         self.ret(exit_value_json)
         self.flush()
         self._sink.write(b"\n]\n")
@@ -256,8 +320,15 @@ class TraceWriter:
 
         First tries to write the buffered events and ``]`` together; if the layer refuses, only
         ``]`` after the events already in the file. Raises the layer's error if that fails too.
+        The ``files/`` copies still pending are attempted first; without them the trace is
+        still whole, so their failure is not this method's.
         """
         tail = b"\n]\n" if self._started else b"[\n]\n"
+        if self._posted:
+            self._take_posted()
+        if self._buf and self.sources is not None:
+            with contextlib.suppress(RecorderError):
+                self.sources.write_pending()
         if self._buf:
             head = ",\n" if self._started else "[\n"
             data = (head + ",\n".join(self._buf)).encode("utf-8", "replace") + b"\n]\n"

@@ -195,8 +195,8 @@ CATALOG: dict[ErrorCode, CodeInfo] = {
         _U, "The file given with --activation-path does not exist, so tracing would never "
         "start.", "Give the path of a source file that the program runs."),
     ErrorCode.IO_CAPTURE_UNSUPPORTED: CodeInfo(
-        _U, "--io-capture (or CODETRACER_CAPTURE_IO) is not implemented by this recorder yet.",
-        "Leave it out: the script's sys.stdout/sys.stderr writes are captured by default."),
+        _U, "--io-capture proxies+fd needs POSIX file descriptors, which this platform lacks.",
+        "Use --io-capture proxies (the default): sys.stdout/sys.stderr writes are captured."),
     ErrorCode.TRACE_FILTER_UNSUPPORTED: CodeInfo(
         _U, "No longer raised: trace filters are supported (the code stays for tools that match "
         "on it; filter file errors have the ERR_TRACE_FILTER_* codes below).",

@@ -13,6 +13,8 @@ Life of a layer (one recording, one target directory)::
   ``<parent>/.<name>.staging-<pid>-<ident>-<token>``.
 * ``create(name)`` makes a new file in the staging directory and returns its
   :class:`~recorder.output.files.OutputFile`; events stream to disk through it.
+  ``create_at(relpath)`` does the same for a file below a sub-directory (the ``files/`` copies of
+  the sources), creating the directories; they are made durable with the rest at publish.
 * ``publish()`` makes every file durable (``fsync``, then ``fsync`` of the staging directory) and
   swaps the staging directory into place with :func:`recorder.output.swap.install` (an older
   trace stays intact until the new one is complete). It works after a failed write too, as long as
@@ -88,6 +90,7 @@ class OutputLayer:
         self._owner_alive = owner_alive or default_owner_alive
         self._files: dict[str, OutputFile] = {}
         self._created_parents: list[Path] = []
+        self._subdirs: list[str] = []  # created below the staging directory, top-down
 
     @property
     def files(self) -> dict[str, OutputFile]:
@@ -131,6 +134,26 @@ class OutputLayer:
         self._files[name] = handle
         return handle
 
+    def create_at(self, relpath: str) -> OutputFile:
+        """Create the new file ``relpath`` (``a/b/c``, no ``.``/``..``) below the staging dir."""
+        self._require(LayerState.STAGING, "create")
+        parts = relpath.split("/")
+        ensure_internal(all(part not in ("", ".", "..") and "\0" not in part for part in parts),
+                        ErrorCode.INVARIANT_VIOLATED, "trace file paths are plain relative paths",
+                        name=relpath)
+        ensure_internal(relpath not in self._files, ErrorCode.INVARIANT_VIOLATED,
+                        "trace file created twice", name=relpath)
+        staging = self._staging()
+        for depth in range(1, len(parts)):
+            sub = "/".join(parts[:depth])
+            if sub not in self._subdirs:
+                syscalls.mkdir(str(staging / sub))
+                self._subdirs.append(sub)
+        path = str(staging / relpath)
+        handle = OutputFile(relpath, path, syscalls.open_new_file(path))
+        self._files[relpath] = handle
+        return handle
+
     def publish(self, partial_reason: str | None = None) -> None:
         """Make the staged trace durable and put it in place; on failure remove it and raise.
 
@@ -147,6 +170,8 @@ class OutputLayer:
                                 path=str(staging))
                 for handle in self._files.values():
                     handle.close()  # fsync + close; raises for a broken file
+                for sub in reversed(self._subdirs):  # deepest first, the staging directory last
+                    syscalls.fsync_dir(str(staging / sub))
                 syscalls.fsync_dir(str(staging))
                 swap.install(staging, self.target_dir, self.notes)
                 published = True

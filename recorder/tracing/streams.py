@@ -12,7 +12,10 @@ as text too (:class:`BufferProxy`). Everything else (``fileno``, ``flush``, ``en
 Only calls made by the recorded thread while tracing is on are reported; I/O that goes around
 the ``sys`` streams (``os.write(1, ...)``, ``sys.stdin.buffer``, and ``input()`` at an interactive
 terminal, which CPython reads with its own line editor) is not seen.
-A failure while reporting goes to the same containment as the tracer callbacks.
+A failure while reporting goes to the same containment as the tracer callbacks. Under
+``proxies+fd`` each reported write is also announced, encoded as its stream encodes it, to the
+ledger of the fd channel its stream writes to (:meth:`StreamCapture.use_ledgers`), so the fd
+capture does not record it again.
 :meth:`StreamCapture.detach` puts the original streams back if the proxies are still installed; a
 proxy kept by the program after that (``contextlib.redirect_stdout`` saving it) just passes calls
 through.
@@ -24,12 +27,19 @@ import codecs
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+from recorder.tracing.fdledger import Expected
+
+if TYPE_CHECKING:
+    from recorder.tracing.fdledger import Ledger
 
 __all__ = ["BufferProxy", "StdinProxy", "StreamCapture", "StreamProxy"]
 
 #: ``report(kind, stream_name, text)``: kind 0 stdout, 2 stderr, 3 stdin (the format's Event kinds).
 Report = Callable[[int, str, str], None]
+#: ``ledger_for(fd)``: the fd capture's ledger of the channel standing for ``fd``, if any.
+LedgerFor = Callable[[int], "Ledger | None"]
 
 
 class _Delegating:
@@ -76,14 +86,37 @@ class StreamProxy(_Writer):
             real = self._real.buffer  # AttributeError for a stream without one, as untraced
             encoding = getattr(self._real, "encoding", None)
             proxy = BufferProxy(real, self._kind, self._name, encoding, self._capture)
+            proxy._ledger = self._ledger
             self._buffer = proxy
         return proxy
 
     def write(self, text: str) -> int:
-        written = self._real.write(text)
-        if type(text) is str and self._capture.recording():
+        reporting = type(text) is str and self._capture.recording()
+        # Announced before the write: with write-through the bytes reach the fd channel at once.
+        expected = self._expect(text) if reporting and self._ledger is not None else None
+        done = False
+        try:
+            written = self._real.write(text)
+            done = True
+        finally:
+            if expected is not None and not done:
+                expected.cancel()
+        if reporting:
             self._capture.report(self._kind, self._name, text)
         return written
+
+    #: The fd capture's ledger for this stream's descriptor (set by ``use_ledgers``).
+    _ledger: Ledger | None = None
+
+    def _expect(self, text: str) -> Expected | None:
+        ledger = self._ledger
+        if ledger is None or self._capture.busy:
+            return None  # a write made while reporting is not recorded by the proxy
+        try:
+            data = text.encode(self._real.encoding or "utf-8", self._real.errors or "strict")
+        except (LookupError, UnicodeError, AttributeError, TypeError):
+            return None  # the real stream refuses it too, or is not a text stream
+        return Expected(ledger, self._kind, data)
 
     def __iter__(self) -> Any:
         return iter(self._real)
@@ -110,12 +143,25 @@ class BufferProxy(_Writer):
         self._decoder = factory(errors="replace")
 
     def write(self, data: Any) -> int:
-        written: int = self._real.write(data)
         # Exact bytes-like types only: converting anything else could run the program's code.
         cls = type(data)
-        if (cls is bytes or cls is bytearray or cls is memoryview) and self._capture.recording():
+        reporting = ((cls is bytes or cls is bytearray or cls is memoryview)
+                     and self._capture.recording())
+        expected = None
+        if reporting and self._ledger is not None and not self._capture.busy:
+            expected = Expected(self._ledger, self._kind, bytes(data))
+        done = False
+        try:
+            written: int = self._real.write(data)
+            done = True
+        finally:
+            if expected is not None and not done:
+                expected.cancel()
+        if reporting:
             self._capture.report_bytes(self._kind, self._name, self._decoder, data)
         return written
+
+    _ledger: Ledger | None = None  # as for StreamProxy
 
 
 class StdinProxy(_Delegating):
@@ -184,6 +230,22 @@ class StreamCapture:
     def recording(self) -> bool:
         """Whether I/O happening now is reported: while attached, on the recorded thread."""
         return self.active and threading.get_ident() == self.thread
+
+    def use_ledgers(self, ledger_for: LedgerFor) -> None:
+        """Announce reported writes to the fd capture's ledger of each stream's descriptor."""
+        for proxy in self._proxies or ():
+            try:
+                fd = proxy._real.fileno()
+            except (AttributeError, OSError, ValueError):
+                continue  # not backed by a descriptor: its writes never reach fd 1 or 2
+            proxy._ledger = ledger_for(fd) if type(fd) is int else None
+            if proxy._buffer is not None:
+                proxy._buffer._ledger = proxy._ledger
+
+    @property
+    def busy(self) -> bool:
+        """True while a report is being made (a write made now is not reported)."""
+        return self._busy
 
     def report(self, kind: int, name: str, text: str) -> None:
         if self._busy:

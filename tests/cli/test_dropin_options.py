@@ -2,8 +2,7 @@
 
 The lists below are that recorder's (its ``--help`` and the variables its sources read, see
 ``recorder/compat.py``). Each entry is run through our command line and must be accepted and have
-its effect, or be the usage error that names what is not built yet (``--io-capture``,
-``--format binary``). Nothing may be accepted and silently ignored: each case
+its effect, or be the usage error that names what is not built yet (``--format binary``). Nothing may be accepted and silently ignored: each case
 checks something the setting changed.
 """
 
@@ -63,6 +62,19 @@ def _exit(status: int) -> Check:
     def check(proc: CompletedProcess[bytes], tmp: Path) -> None:
         assert proc.returncode == status, proc.stderr
         assert _meta(tmp)["process_exit_status"] == {"code": 3, "label": "exit"}
+    return check
+
+
+def _io(mode: str, stdout_events: int) -> Check:
+    """The metadata names ``mode``; the trace has that many stdout ``Event`` records."""
+    def check(proc: CompletedProcess[bytes], tmp: Path) -> None:
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout == b"2\n"  # the program's output, unchanged
+        assert _meta(tmp)["io_capture"] == {"mode": mode, **(
+            {"fd_forwarding_failed": False} if mode == "proxies+fd" else {})}
+        events = json.loads((tmp / "trace-out" / "trace.json").read_text(encoding="utf-8"))
+        outputs = [e["Event"] for e in events if "Event" in e and e["Event"]["kind"] == 0]
+        assert len(outputs) == stdout_events
     return check
 
 
@@ -128,8 +140,10 @@ OPTIONS: list[tuple[str, list[str], dict[str, str], list[str], Check]] = [
     ("--log-level error", ["--log-level", "error"], {}, [], _policy("log_level", "error")),
     ("--log-file", ["--log-level", "info", "--log-file", "rec.log"], {}, [], _log_file),
     ("--json-errors", ["--json-errors"], {}, [], _policy("json_errors", True)),
-    *[(f"--io-capture {mode}", ["--io-capture", mode], {}, [],
-       _usage("ERR_IO_CAPTURE_UNSUPPORTED")) for mode in ("off", "proxies", "proxies+fd")],
+    ("--io-capture off", ["--io-capture", "off"], {}, [], _io("off", 0)),
+    ("--io-capture proxies", ["--io-capture", "proxies"], {}, [], _io("proxies", 1)),
+    # The print() is recorded once, by the proxy, not a second time from fd 1.
+    ("--io-capture proxies+fd", ["--io-capture", "proxies+fd"], {}, [], _io("proxies+fd", 1)),
     ("--module-name-from-globals", ["--module-name-from-globals"], {}, [],
      _module_name("<__main__>")),
     ("--no-module-name-from-globals", ["--no-module-name-from-globals"], {}, [],
@@ -150,8 +164,17 @@ VARIABLES: list[tuple[str, list[str], dict[str, str], list[str], Check]] = [
      [], _log_file),
     ("CODETRACER_JSON_ERRORS", [], {"CODETRACER_JSON_ERRORS": "yes"}, [],
      _policy("json_errors", True)),
-    ("CODETRACER_CAPTURE_IO", [], {"CODETRACER_CAPTURE_IO": "proxies"}, [],
-     _usage("ERR_IO_CAPTURE_UNSUPPORTED")),
+    # Every spelling codetracer-python-recorder 0.3.0 accepts (recorder.iomode).
+    *[(f"CODETRACER_CAPTURE_IO={value}", [], {"CODETRACER_CAPTURE_IO": value}, [],
+       _io(mode, 0 if mode == "off" else 1))
+      for value, mode in [("", "proxies"), ("off", "off"), ("0", "off"), ("None", "off"),
+                          ("disabled", "off"), ("on", "proxies"), ("1", "proxies"),
+                          ("Enable", "proxies"), ("proxies", "proxies"), ("proxy", "proxies"),
+                          ("fd", "proxies+fd"), ("mirror", "proxies+fd"),
+                          ("proxies,fd", "proxies+fd"), (" PROXIES+FD ", "proxies+fd"),
+                          ("proxy+fallback", "proxies+fd")]],
+    ("--io-capture over CODETRACER_CAPTURE_IO", ["--io-capture", "off"],
+     {"CODETRACER_CAPTURE_IO": "proxies+fd"}, [], _io("off", 0)),
     ("CODETRACER_TRACE_FILTER", [], {"CODETRACER_TRACE_FILTER": "f.toml"}, [], _filtered),
     ("CODETRACER_MODULE_NAME_FROM_GLOBALS", [], {"CODETRACER_MODULE_NAME_FROM_GLOBALS": "n"}, [],
      _module_name("<prog>")),
@@ -207,4 +230,5 @@ def test_every_listed_option_of_the_existing_recorder_is_covered() -> None:
                         "CODETRACER_PROPAGATE_SCRIPT_EXIT", "CODETRACER_TRACE_FILTER"]
     covered = {word for case in OPTIONS for word in case[1]}
     assert [o for o in theirs_options if o not in covered] == []
-    assert [v for v in theirs_variables if v not in {c[0] for c in VARIABLES}] == []
+    named = {c[0].split("=")[0] for c in VARIABLES}
+    assert [v for v in theirs_variables if v not in named] == []

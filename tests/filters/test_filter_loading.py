@@ -132,9 +132,6 @@ def test_api_bad_filter_is_a_usage_error_before_tracing(tmp_path: Path) -> None:
     ("[meta]\nname='x'\n", "ERR_TRACE_FILTER_MISSING_KEY"),
     (filter_text("x") + "[[scope.rules]]\nselector = 'obj:regex:(?<=a)b'\n",
      "ERR_TRACE_FILTER_BAD_REGEX"),
-    (filter_text("x") + "[io]\ncapture = false\n", "ERR_IO_CAPTURE_UNSUPPORTED"),
-    (filter_text("x") + "[io]\ncapture = true\nstreams = ['stdout', 'files']\n",
-     "ERR_IO_CAPTURE_UNSUPPORTED"),
 ])
 def test_bad_filter_on_the_command_line_is_exit_2_with_the_trailer(
     tmp_path: Path, make_env, text: str, code: str,
@@ -158,15 +155,28 @@ def test_bad_filter_on_the_command_line_is_exit_2_with_the_trailer(
         assert not (tmp_path / "trace-out").exists()
 
 
-def test_io_section_asking_for_proxies_is_accepted(tmp_path: Path, make_env) -> None:
+@pytest.mark.parametrize(("io", "env", "flags", "mode"), [
+    ("capture = false\n", {}, [], "off"),
+    ("capture = true\nstreams = ['stdout']\n", {}, [], "proxies"),
+    ("capture = true\nstreams = ['stdout', 'stderr', 'files']\n", {}, [], "proxies+fd"),
+    ("capture = false\n", {"CODETRACER_CAPTURE_IO": "proxies"}, [], "proxies"),  # env wins
+    ("capture = false\n", {"CODETRACER_CAPTURE_IO": "off"}, ["--io-capture", "proxies+fd"],
+     "proxies+fd"),  # the flag wins over both
+])
+def test_io_section_sets_the_io_capture_unless_the_flag_or_variable_does(
+    tmp_path: Path, make_env, io: str, env: dict[str, str], flags: list[str], mode: str,
+) -> None:
     (tmp_path / "prog.py").write_text(PROGRAM, encoding="utf-8")
-    (tmp_path / "f.toml").write_text(
-        filter_text("x") + "[io]\ncapture = true\nstreams = ['stdout']\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "recorder", "--trace-filter", "f.toml",
-                           "prog.py"], cwd=tmp_path, env=make_env(), capture_output=True,
-                          timeout=120)
+    (tmp_path / "f.toml").write_text(filter_text("x") + "[io]\n" + io, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "recorder", "--trace-dir", "out", *flags,
+                           "--trace-filter", "f.toml", "prog.py"], cwd=tmp_path,
+                          env=make_env(**env), capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == b"6\n"
+    metadata = json.loads((tmp_path / "out" / "trace_metadata.json").read_text("utf-8"))
+    assert metadata["io_capture"]["mode"] == mode
+    events = json.loads((tmp_path / "out" / "trace.json").read_text("utf-8"))
+    assert any("Event" in event for event in events) == (mode != "off")
 
 
 def test_repr_mode_never_reprs_an_object_with_a_hidden_field(tmp_path: Path, make_env) -> None:
