@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from recorder.about import RECORDER_NAME, VERSION
 from recorder.policy import RecorderPolicy
 
-__all__ = ["TRACE_SCHEMA_VERSION", "TraceMetadata"]
+__all__ = ["THREAD_EVENTS_READER", "TRACE_SCHEMA_VERSION", "TraceMetadata"]
 
 #: Version of what this project writes into a trace directory (bumped on incompatible changes).
 TRACE_SCHEMA_VERSION = 1
+#: The oldest CodeTracer trace reader that knows ``ThreadStart``/``ThreadSwitch``/``ThreadExit``.
+THREAD_EVENTS_READER = "runtime_tracing 0.15.0"
 
 
 @dataclass
@@ -42,6 +44,8 @@ class TraceMetadata:
     events_dropped: dict[str, int] = field(default_factory=dict)
     metrics: dict[str, object] = field(default_factory=dict)
     values: dict[str, object] = field(default_factory=dict)  # the value mode and budgets
+    #: The recorded threads (None when only one was: the trace then has no thread events).
+    threads: dict[str, object] | None = None
 
     @classmethod
     def at_start(
@@ -58,7 +62,7 @@ class TraceMetadata:
 
     def to_json(self) -> dict[str, object]:
         """The file's content: the trace-format fields first, then this recorder's own."""
-        return {
+        fields: dict[str, object] = {
             "workdir": self.workdir,
             "program": self.program,
             "args": list(self.args),
@@ -80,3 +84,7 @@ class TraceMetadata:
             "partial_reason": self.partial_reason,
             "module": self.module,
         }
+        if self.threads is not None:  # only traces with thread events: others stay as they were
+            fields["threads"] = self.threads
+            fields["min_reader_version"] = THREAD_EVENTS_READER
+        return fields

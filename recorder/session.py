@@ -16,6 +16,7 @@ consistent. Lifecycle steps are fault points (``seams``: start, flush, detach, s
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import logging
 import os
@@ -108,6 +109,11 @@ class TraceSession:
         return self._life.state
 
     @property
+    def interrupted_for_failure(self) -> bool:
+        """True when a failure in another thread interrupted the main thread (``abort``)."""
+        return self._recording is not None and self._recording.interrupted_main
+
+    @property
     def failure(self) -> RecorderError | None:
         """The first recorder failure of this session, if any."""
         return self._containment.failure
@@ -141,7 +147,8 @@ class TraceSession:
                 on_failure=self._on_callback_failure, metrics=self.metrics,
                 limits=self.values.limits, value_repr=self.values.runs_repr,
                 activation_path=self.settings.activation_path,
-                module_names_from_globals=self.settings.module_name_from_globals)
+                module_names_from_globals=self.settings.module_name_from_globals,
+                threads=self.settings.threads)
             self._recording.start()
             self._life.move(State.TRACING)
             logs.get_logger().info(
@@ -329,12 +336,15 @@ def start(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     values: ValueSettings | Mapping[str, object] | None = None,
+    threads: str | None = None,
 ) -> TraceSession:
     """Start tracing the current program into ``trace_dir``.
 
     ``values`` sets the value mode and budgets (:mod:`recorder.values.settings`): a
     ``ValueSettings``, or keywords such as ``{"value_repr": "repr", "max_nodes": 64}`` applied over
     the ``CODETRACER_VALUE_REPR`` / ``CODETRACER_MAX_VALUE_*`` environment variables.
+    ``threads`` is ``"all"`` (every thread, the default) or ``"main"`` (only the calling thread);
+    None reads ``CODETRACER_THREADS``.
 
     Raises :class:`UsageError` ``ERR_ALREADY_TRACING`` when a session is active. A failure to start
     raises its classified error under the ``abort`` policy; under ``disable`` it is logged and the
@@ -343,8 +353,10 @@ def start(
     global _active
     resolved = _as_policy(policy)
     with _active_lock:
+        settings = resolve_settings(argparse.Namespace(threads=threads))
         session = TraceSession(trace_dir, policy=resolved, backend=backend, format=format,
-                               include=include, exclude=exclude, values=_as_values(values))
+                               include=include, exclude=exclude, values=_as_values(values),
+                               settings=settings)
         _claim(session)
         try:
             session.start()  # raises when the policy says so (abort, or a usage error)
@@ -396,10 +408,11 @@ def trace(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     values: ValueSettings | Mapping[str, object] | None = None,
+    threads: str | None = None,
 ) -> Iterator[TraceSession]:
     """Trace the body of a ``with`` block."""
     session = start(trace_dir, format=format, policy=policy, backend=backend, include=include,
-                    exclude=exclude, values=values)
+                    exclude=exclude, values=values, threads=threads)
     try:
         yield session
     finally:
