@@ -89,10 +89,19 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _run_part(part: str, ctx: Context) -> PartResult:
-    from bench import part_faults, part_lint, part_pytest, part_recorder, part_values, report
+    from bench import (
+        part_faults,
+        part_lint,
+        part_pytest,
+        part_recorder,
+        part_threads,
+        part_values,
+        report,
+    )
 
     runners = {"recorder": part_recorder.run, "lint": part_lint.run, "faults": part_faults.run,
-               "pytest": part_pytest.run, "values": part_values.run}
+               "pytest": part_pytest.run, "values": part_values.run,
+               "threads": part_threads.run}
     try:
         return runners[part](ctx)
     except Unavailable as exc:

@@ -9,7 +9,7 @@ from pathlib import Path
 from bench.envs import find_python
 from bench.errors import Unavailable
 
-PARTS: tuple[str, ...] = ("recorder", "lint", "faults", "pytest", "values")
+PARTS: tuple[str, ...] = ("recorder", "lint", "faults", "pytest", "values", "threads")
 
 
 @dataclass(frozen=True)

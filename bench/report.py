@@ -13,6 +13,7 @@ _TITLES = {
     "lint": "2. Lint speed",
     "faults": "3. Fault sweep",
     "pytest": "4. Recording a test suite (`-m pytest`)",
+    "threads": "6. Threads",
 }
 
 _METHOD = """\
