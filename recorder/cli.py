@@ -74,7 +74,7 @@ environment:
 
 _VALUE_OPTIONS = frozenset({
     "--trace-dir", "--format", "--on-recorder-error", "--log-level", "--log-file", "--backend",
-    "--include", "--exclude",
+    "--include", "--exclude", "--threads",
     # value recording (recorder.values.settings)
     "--value-repr", "--max-value-nodes", "--max-value-text", "--max-value-elements",
     "--max-value-depth"}) | DROPIN_VALUE_OPTIONS
