@@ -106,14 +106,16 @@ class SettraceTracer:
         self._set_actions(frame_actions(self._frames))
         self._thread = threading.get_ident()
         self._installed = True
-        sys.settrace(self._global_fn)
         threads = self._threads
         if threads is not None and threads.enabled:
             threads.bind(self._make_lane)
+            # Other threads start with _other_global; this thread's own hook (set last, as
+            # settrace_all_threads sets every thread's) never has to look at the thread.
             if hasattr(threading, "settrace_all_threads"):  # 3.12+
-                threading.settrace_all_threads(self._global_fn)
+                threading.settrace_all_threads(self._other_global)
             else:
-                threading.settrace(self._global_fn)
+                threading.settrace(self._other_global)
+        sys.settrace(self._global_fn)
 
     def _make_lane(self, frames: FrameRecorder) -> SettraceTracer:
         """The tracer of the calling thread (not the installing one): see the module docstring."""
@@ -147,12 +149,6 @@ class SettraceTracer:
             if not self._installed:
                 sys.settrace(None)
                 return None
-            if _get_ident() != self._thread:
-                lane = self._threads.lane() if self._threads is not None else None
-                if lane is None:
-                    return None
-                fn: TraceFn = lane._global(frame, event, arg)
-                return fn
             frames = self._frames
             info = frames.infos.get(id(frame.f_code))
             if info is None:
@@ -166,6 +162,23 @@ class SettraceTracer:
                 gate.frame, self._gate = frame, None
             self._enter(frame, info)
             return self._local_fn
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, "call")
+            return None
+
+    def _other_global(self, frame: FrameType, event: str, arg: object) -> TraceFn:
+        """The first call event of another thread: its lane's hook takes over from here."""
+        try:
+            if not self._installed or self._threads is None:
+                sys.settrace(None)
+                return None
+            lane: SettraceTracer | None = self._threads.lane()
+            if lane is None:  # not recorded (--threads main, recorder-owned, over the limit)
+                sys.settrace(None)
+                return None
+            sys.settrace(lane._global_fn)
+            fn: TraceFn = lane._global(frame, event, arg)
+            return fn
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "call")
             return None
