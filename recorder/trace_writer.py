@@ -354,6 +354,8 @@ class TraceWriter:
     # ------------------------------------------------------------------------------ output
 
     def _emit(self, event: str) -> None:
+        if self._life.stopped:  # a thread still running after the end declares a new id
+            return
         self._buf.append(event)
         self._size += len(event)
         if self._size >= self._chunk_size:

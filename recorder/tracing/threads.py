@@ -15,7 +15,8 @@ A thread is **not** recorded (its events are counted as dropped) when:
 * :data:`THREAD_LIMIT` threads are recorded already (reason ``thread_limit``; the
   metadata's ``threads.limit_reached`` says the limit cut).
 
-**Concurrency rules** (each has a test in ``tests/threads/`` with the broken variant it catches):
+**Concurrency rules** (each has a test in ``tests/recording/test_thread_rules.py`` with the broken
+variant it catches):
 
 1. No recorder lock is held while the program's code runs: a unit of events (a ``Step`` and its
    ``Value`` events, a ``Call`` and its arguments, a ``Return``) is encoded first, then appended
