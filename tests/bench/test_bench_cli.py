@@ -26,7 +26,8 @@ def test_parse(argv: list[str], expected: Settings) -> None:
 
 
 def test_default_runs_every_part() -> None:
-    assert parse_args([]).parts == PARTS == ("recorder", "lint", "faults", "pytest", "values")
+    assert parse_args([]).parts == PARTS == ("recorder", "lint", "faults", "pytest", "values",
+                                                  "threads")
 
 
 @pytest.mark.parametrize("argv", [["--parts", "lnit"], ["--parts", ","], ["--reps", "0"]])
