@@ -96,13 +96,15 @@ def _run_part(part: str, ctx: Context) -> PartResult:
         part_lint,
         part_pytest,
         part_recorder,
+        part_threads,
         part_values,
         report,
     )
 
     runners = {"recorder": part_recorder.run, "lint": part_lint.run, "faults": part_faults.run,
                "pytest": part_pytest.run, "values": part_values.run, "filters": part_filters.run,
-               "iocap": part_iocap.run}
+               "iocap": part_iocap.run,
+               "threads": part_threads.run}
     try:
         return runners[part](ctx)
     except Unavailable as exc:

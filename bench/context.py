@@ -9,7 +9,8 @@ from pathlib import Path
 from bench.envs import find_python
 from bench.errors import Unavailable
 
-PARTS: tuple[str, ...] = ("recorder", "lint", "faults", "pytest", "values", "filters", "iocap")
+PARTS: tuple[str, ...] = ("recorder", "lint", "faults", "pytest", "values", "filters", "iocap",
+                         "threads")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ _TITLES = {
     "pytest": "4. Recording a test suite (`-m pytest`)",
     "filters": "6. Trace filters",
     "iocap": "7. I/O capture",
+    "threads": "8. Threads",
 }
 
 _METHOD = """\

@@ -1,4 +1,4 @@
-"""A worker thread: only the thread that started tracing is recorded."""
+"""A worker thread: recorded as thread 2 (1 is the thread that started tracing)."""
 import threading
 
 results = []

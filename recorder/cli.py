@@ -78,7 +78,7 @@ files:
 
 _VALUE_OPTIONS = frozenset({
     "--trace-dir", "--format", "--on-recorder-error", "--log-level", "--log-file", "--backend",
-    "--include", "--exclude",
+    "--include", "--exclude", "--threads",
     # value recording (recorder.values.settings)
     "--value-repr", "--max-value-nodes", "--max-value-text", "--max-value-elements",
     "--max-value-depth"}) | DROPIN_VALUE_OPTIONS
@@ -117,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "exit status")
     parser.add_argument("--backend", default="auto", metavar="{" + ",".join(BACKENDS) + "}",
                         help="auto (default): sys.monitoring on 3.12+, else sys.settrace")
+    parser.add_argument("--threads", metavar="{all,main}",
+                        help="all (default): record every thread that runs traced code; main: "
+                             "only the thread that starts tracing (also CODETRACER_THREADS)")
     parser.add_argument("--include", action="append", default=[], metavar="GLOB",
                         help="also trace files matching GLOB (repeatable)")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
@@ -281,7 +284,9 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
         return _finish(compiled, None, policy, propagate)
 
     def is_ours(exc: BaseException) -> bool:
-        return exc is session.failure
+        # A failure in another thread under abort interrupts the main thread (KeyboardInterrupt).
+        return exc is session.failure or (
+            isinstance(exc, KeyboardInterrupt) and session.interrupted_for_failure)
 
     try:
         session.start()  # raises when the policy says so (abort, or a usage error)

@@ -20,6 +20,9 @@ theirs                                    here
 ``CODETRACER_FORMAT`` (auto-start)        the format of an auto-started session
 ========================================  ===================================================
 
+Ours only: ``--threads {all,main}`` / ``CODETRACER_THREADS`` (default ``all``): record every thread
+or only the one that starts tracing (:mod:`recorder.tracing.threads`).
+
 The policy flags and variables (``--on-recorder-error`` ...) are :mod:`recorder.policy`'s.
 """
 
@@ -40,6 +43,7 @@ __all__ = [
     "ENV_FORMAT",
     "ENV_MODULE_NAME_FROM_GLOBALS",
     "ENV_PROPAGATE_SCRIPT_EXIT",
+    "ENV_THREADS",
     "ENV_TRACE_FILTER",
     "IO_CAPTURE_MODES",
     "VALUE_OPTIONS",
@@ -54,6 +58,8 @@ ENV_CAPTURE_IO = "CODETRACER_CAPTURE_IO"
 ENV_MODULE_NAME_FROM_GLOBALS = "CODETRACER_MODULE_NAME_FROM_GLOBALS"
 ENV_PROPAGATE_SCRIPT_EXIT = "CODETRACER_PROPAGATE_SCRIPT_EXIT"
 ENV_TRACE_FILTER = "CODETRACER_TRACE_FILTER"
+ENV_THREADS = "CODETRACER_THREADS"
+THREAD_MODES = ("all", "main")  # recorder.tracing.threads.THREAD_MODES (checked by a test)
 #: The drop-in options that take a value (the command line splits options from the script).
 VALUE_OPTIONS = frozenset({"--activation-path", "--trace-filter", "--io-capture"})
 
@@ -66,6 +72,7 @@ class RunSettings:
     propagate_script_exit: bool = True
     activation_path: str | None = None
     io_capture: str = DEFAULT_IO_CAPTURE  # one of recorder.iomode.IO_CAPTURE_MODES
+    threads: str = "all"  # --threads: every thread, or only the one that starts tracing
 
 
 def add_dropin_options(parser: argparse.ArgumentParser) -> None:
@@ -119,7 +126,15 @@ def resolve_settings(
         if not os.path.isfile(activation):
             raise usage(ErrorCode.ACTIVATION_PATH_NOT_FOUND,
                         f"--activation-path {activation!r} is not a file", path=activation)
+    threads = get("threads")
+    source = "--threads"
+    if threads is None:
+        threads, source = environ.get(ENV_THREADS, "all"), ENV_THREADS
+    if threads.lower() not in THREAD_MODES:
+        raise usage(ErrorCode.INVALID_ARGUMENT, f"{source} {threads!r} is not one of "
+                    f"{', '.join(THREAD_MODES)}", option=source, accepted=", ".join(THREAD_MODES))
     return RunSettings(
+        threads=threads.lower(),
         module_name_from_globals=_flag_or_env(
             get("module_name_from_globals"), ENV_MODULE_NAME_FROM_GLOBALS, environ, True),
         propagate_script_exit=_flag_or_env(

@@ -28,6 +28,9 @@ __all__ = [
     "path",
     "ret",
     "struct_type_decl",
+    "thread_exit",
+    "thread_start",
+    "thread_switch",
     "type_decl",
     "value",
     "variable_name",
@@ -102,12 +105,32 @@ def io_unattributed(kind: int, stream: str, content: str) -> str:
             f'"content":{json_string(content)}}}}}')
 
 
-def io(kind: int, stream: str, content: str, path_id: int, line: int, frame_id: int) -> str:
-    """An ``Event``: a write to stdout (kind 0) or stderr (kind 2), or a stdin read (kind 3)."""
+def io(
+    kind: int, stream: str, content: str, path_id: int, line: int, frame_id: int, thread: int = 1,
+) -> str:
+    """An ``Event``: a write to stdout (kind 0) or stderr (kind 2), or a stdin read (kind 3).
+
+    ``thread`` is the writing thread's trace number (the number of its ``ThreadStart``).
+    """
     flags = '["newline"]' if content.endswith("\n") else "[]"
     metadata = (
-        f'{{"stream":"{stream}","thread":"ThreadId(1)","path_id":{path_id},'
+        f'{{"stream":"{stream}","thread":"ThreadId({thread})","path_id":{path_id},'
         f'"line":{line},"frame_id":{frame_id},"flags":{flags}}}'
     )
     return (f'{{"Event":{{"kind":{kind},"metadata":{_escape(metadata)},'
             f'"content":{json_string(content)}}}}}')
+
+
+# The thread events of runtime_tracing 0.15 (``ThreadId`` is a newtype: its JSON is the number).
+
+
+def thread_start(number: int) -> str:
+    return f'{{"ThreadStart":{number}}}'
+
+
+def thread_switch(number: int) -> str:
+    return f'{{"ThreadSwitch":{number}}}'
+
+
+def thread_exit(number: int) -> str:
+    return f'{{"ThreadExit":{number}}}'

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from recorder.about import RECORDER_NAME, VERSION
 from recorder.policy import RecorderPolicy
 
-__all__ = ["TRACE_SCHEMA_VERSION", "TraceMetadata"]
+__all__ = ["THREAD_EVENTS_READER", "TRACE_SCHEMA_VERSION", "TraceMetadata"]
 
 #: Version of what this project writes into a trace directory (bumped on incompatible changes).
 TRACE_SCHEMA_VERSION = 1
+#: The oldest CodeTracer trace reader that knows ``ThreadStart``/``ThreadSwitch``/``ThreadExit``.
+THREAD_EVENTS_READER = "runtime_tracing 0.15.0"
 
 
 @dataclass
@@ -46,6 +48,8 @@ class TraceMetadata:
     trace_filter: dict[str, object] = field(default_factory=dict)
     io_capture: dict[str, object] = field(default_factory=dict)  # the mode, fd forwarding
     files: dict[str, object] | None = None  # the files/ copies (recorder.sources)
+    #: The recorded threads (None when only one was: the trace then has no thread events).
+    threads: dict[str, object] | None = None
 
     @classmethod
     def at_start(
@@ -62,7 +66,7 @@ class TraceMetadata:
 
     def to_json(self) -> dict[str, object]:
         """The file's content: the trace-format fields first, then this recorder's own."""
-        return {
+        fields: dict[str, object] = {
             "workdir": self.workdir,
             "program": self.program,
             "args": list(self.args),
@@ -87,3 +91,7 @@ class TraceMetadata:
             "io_capture": dict(self.io_capture),
             "files": None if self.files is None else dict(self.files),
         }
+        if self.threads is not None:  # only traces with thread events: others stay as they were
+            fields["threads"] = self.threads
+            fields["min_reader_version"] = THREAD_EVENTS_READER
+        return fields

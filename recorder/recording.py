@@ -19,11 +19,14 @@ limit, not a recorder bug: the event is dropped and counted (``recursion_limit``
 goes on to hit the limit in its own code, as it would untraced.
 
 **Lifecycle.** One :class:`~recorder.lifecycle.Lifecycle`: NEW, TRACING (hooks installed),
-DETACHED, STOPPED (finished). **Threads.** Only the thread that calls :meth:`start` is recorded
-(see :mod:`recorder.tracing.base`); :meth:`detach` may be called from any thread or from a
-callback. **Processes.** A child created with ``os.fork`` (``multiprocessing``'s default on Linux)
-stops recording at once and never writes to the parent's files (:meth:`forked`); the parent's
-trace is unaffected.
+DETACHED, STOPPED (finished). **Threads.** Every thread that runs traced code is recorded
+(``threads="all"``, the rules are :mod:`recorder.tracing.threads`'s) or only the one that calls
+:meth:`start` (``"main"``); :meth:`detach` may be called from any thread or from a callback, and
+detaches every thread. A failure in another thread that must be raised is raised there and the
+main thread is interrupted (``KeyboardInterrupt`` at its next bytecode), so the session ends the
+run with the failure's status. **Processes.** A child created with ``os.fork``
+(``multiprocessing``'s default on Linux, also from another thread) stops recording at once and
+never writes to the parent's files (:meth:`forked`); the parent's trace is unaffected.
 """
 
 from __future__ import annotations
@@ -41,9 +44,11 @@ from recorder.metrics import NoopMetrics, RecorderMetrics
 from recorder.sources import SourceCopier, SourceSink
 from recorder.trace_writer import FileFactory, TraceWriter
 from recorder.tracing import CodeFilter, FrameRecorder, Tracer, make_tracer
+from recorder.tracing import threads as _threads
 from recorder.tracing.activation import Activation
 from recorder.tracing.fdcapture import FdCapture
 from recorder.tracing.streams import StreamCapture
+from recorder.tracing.threads import ThreadRegistry, interrupt_main
 from recorder.tracing.valuejson import ValueJson
 from recorder.values.limits import EncodeLimits
 
@@ -80,6 +85,7 @@ class Recording:
     ``capture_streams``) also records what is written to fds 1 and 2 directly
     (``recorder.tracing.fdcapture``). ``copy_sources`` puts a copy of each traced file into the
     trace's ``files/`` (``recorder.sources``; the layer must then offer ``create_at``).
+    ``threads`` is ``all`` (every thread, at most ``thread_limit``) or ``main``.
     """
 
     def __init__(
@@ -99,6 +105,8 @@ class Recording:
         copy_sources: bool = False,
         activation_path: str | None = None,
         module_names_from_globals: bool = True,
+        threads: str = "all",
+        thread_limit: int | None = None,
     ) -> None:
         self.layer = layer
         self.program = os.path.abspath(program)
@@ -117,6 +125,9 @@ class Recording:
             self.sources = SourceCopier(sink)
         self._activation_path = activation_path
         self._module_names_from_globals = module_names_from_globals
+        self._threads_mode = threads
+        self._thread_limit = thread_limit
+        self.threads: ThreadRegistry | None = None
         self._activation: Activation | None = None
         self.writer: TraceWriter | None = None
         self.frames: FrameRecorder | None = None
@@ -124,6 +135,7 @@ class Recording:
         self.streams: StreamCapture | None = None
         self.fds: FdCapture | None = None
         self.recursion_drops = 0
+        self.interrupted_main = False  # a failure in another thread interrupted the main thread
         self._tracer_drops: dict[str, int] = {}
         self._reported: dict[str, int] = {}  # drops already handed to the metrics sink
         self._life = Lifecycle("recording")
@@ -146,15 +158,22 @@ class Recording:
         writer = self.writer = TraceWriter(self.layer.create("trace.json"))
         if self.sources is not None:
             writer.sources = self.sources
-        values = ValueJson(writer, self._limits, self._redact, self._value_repr)
-        self.frames = FrameRecorder(writer, values, self.filters)
+
+        def make_values() -> ValueJson:
+            return ValueJson(writer, self._limits, self._redact, self._value_repr)
+
+        self.frames = FrameRecorder(writer, make_values(), self.filters)
         self.frames.module_names_from_globals = self._module_names_from_globals
         self.filters.module_names_from_globals = self._module_names_from_globals
+        limit = self._thread_limit
+        self.threads = ThreadRegistry(self.frames, make_values, mode=self._threads_mode,
+                                      limit=limit if limit is not None else _threads.THREAD_LIMIT)
         activation = self._activation = None
         if self._activation_path is not None:
             activation = self._activation = Activation(self._activation_path, self.detach)
         writer.begin(os.path.abspath(self._activation_path or self.program))
-        self.tracer = make_tracer(self.backend, self.frames, self._contain, activation)
+        self.tracer = make_tracer(self.backend, self.frames, self._contain, activation,
+                                  self.threads)
         installed = False
         try:
             if self._capture_streams:
@@ -226,8 +245,18 @@ class Recording:
         writer, frames = self._require_started()
         if self.fds is not None and self.fds.failure is not None:
             raise self.fds.failure  # reporting fd output failed: the policy decides at stop
-        frames.close_open_frames()
-        writer.close(frames.values.value(metadata.exit_code))
+        # A daemon thread may be inside an append; one frozen at shutdown never lets go: its
+        # lock is abandoned (with the unit it was appending) and the trace is closed without it.
+        if not writer.lock.acquire(timeout=_threads.STOP_LOCK_TIMEOUT):
+            writer.lock = threading.RLock()
+            writer.lock.acquire()
+        try:
+            if self.threads is not None:
+                writer.end_threads(self.threads.open_frames())
+            frames.close_open_frames()
+            writer.close(frames.values.value(metadata.exit_code))
+        finally:
+            writer.lock.release()
         self._write_side_files(metadata)
         self._life.move(State.STOPPED)
 
@@ -277,10 +306,19 @@ class Recording:
     def dropped_events(self) -> dict[str, int]:
         """Events seen but not recorded, by reason (also written into the metadata)."""
         dropped: dict[str, int] = dict(self._tracer_drops)
-        if self.frames is not None and self.frames.ignored:
-            dropped["untracked_frame"] = self.frames.ignored
-        if self.frames is not None and self.frames.lost_exits:
-            dropped["lost_exit"] = self.frames.lost_exits
+        ignored = lost = 0
+        if self.frames is not None:
+            ignored, lost = self.frames.ignored, self.frames.lost_exits
+        if self.threads is not None:
+            counts = self.threads.counts()
+            ignored += counts["ignored"]
+            lost += counts["lost_exits"]
+            for reason, count in self.threads.dropped.items():
+                dropped[reason] = dropped.get(reason, 0) + count
+        if ignored:
+            dropped["untracked_frame"] = ignored
+        if lost:
+            dropped["lost_exit"] = lost
         if self.recursion_drops:
             dropped["recursion_limit"] = self.recursion_drops
         return dropped
@@ -294,14 +332,22 @@ class Recording:
             metadata.files = self.sources.to_json()
         if self.fds is not None:
             metadata.io_capture["fd_forwarding_failed"] = self.fds.forwarding_failed
+        if self.threads is not None:
+            metadata.threads = self.threads.metadata()
         writer.write_side_files(self.layer, metadata)
 
     def _on_write(self, kind: int, stream: str, text: str) -> None:
         writer, frames = self.writer, self.frames
         if self._activation is not None and self._activation.frame is None:
             return  # before activation nothing is recorded, output included
-        if writer is not None and frames is not None and self._life.active and not writer.closed:
-            writer.io(kind, stream, text, frames.current_frame_id, frames.current_location)
+        if writer is None or frames is None or not self._life.active or writer.closed:
+            return
+        if self.threads is not None and threading.get_ident() != self.threads.main_ident:
+            frames = self.threads.frames_of_thread()
+            if frames is None:
+                return  # a thread that is not recorded
+        writer.io(kind, stream, text, frames.current_frame_id, frames.current_location,
+                  frames.slot)
 
     def _attach_fds(self) -> None:
         """Redirect fds 1/2 and tell the proxies which ledger their stream's bytes go to."""
@@ -339,4 +385,7 @@ class Recording:
             except Exception as again:  # noqa: REC005 - reported below, the hooks are off
                 self._on_failure(again, "detach")
         if err is not None:
+            if self.threads is not None and threading.get_ident() != self.threads.main_ident:
+                self.interrupted_main = True
+                interrupt_main()  # the session turns the interrupt into the failure's status
             raise err

@@ -205,6 +205,8 @@ def run_code(
     except SystemExit as exc:
         return ScriptEnd(exit_status(exc), "exit", None)
     except KeyboardInterrupt as exc:
+        if is_ours(exc):  # another thread's recorder failure interrupted the main thread
+            return ScriptEnd(int(ExitCode.INTERNAL), "recorder-error", None)
         return ScriptEnd(130, "interrupted", trim_traceback(exc))
     except BaseException as exc:  # noqa: REC005 - the program's own failure, reported here
         if is_ours(exc):

@@ -16,6 +16,7 @@ consistent. Lifecycle steps are fault points (``seams``: start, flush, detach, s
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import dataclasses
 import logging
@@ -113,6 +114,11 @@ class TraceSession:
         return self._life.state
 
     @property
+    def interrupted_for_failure(self) -> bool:
+        """True when a failure in another thread interrupted the main thread (``abort``)."""
+        return self._recording is not None and self._recording.interrupted_main
+
+    @property
     def failure(self) -> RecorderError | None:
         """The first recorder failure of this session, if any."""
         return self._containment.failure
@@ -150,7 +156,8 @@ class TraceSession:
                 module_names_from_globals=self.settings.module_name_from_globals,
                 capture_streams=self.settings.io_capture != iomode.OFF,
                 capture_fds=self.settings.io_capture == iomode.PROXIES_FD,
-                copy_sources=True)
+                copy_sources=True,
+                threads=self.settings.threads)
             self._recording.start()
             self._life.move(State.TRACING)
             logs.get_logger().info(
@@ -341,10 +348,11 @@ def load_trace_filters(trace_filter: TraceFilterArg) -> tuple[FilterFile, ...]:
     return files
 
 
-def _settings_for(io_capture: str | None, files: Sequence[FilterFile]) -> RunSettings:
+def _settings_for(io_capture: str | None, threads: str | None,
+                  files: Sequence[FilterFile]) -> RunSettings:
     """The run settings of an API session: ``io_capture`` wins over the environment, which wins
-    over the filters' ``[io]`` section."""
-    settings = resolve_settings()
+    over the filters' ``[io]`` section; ``threads`` wins over ``CODETRACER_THREADS``."""
+    settings = resolve_settings(argparse.Namespace(threads=threads))
     mode = resolve_io_capture(io_capture, os.environ, io_capture_mode(files), source="io_capture")
     return dataclasses.replace(settings, io_capture=mode)
 
@@ -360,6 +368,7 @@ def start(
     values: ValueSettings | Mapping[str, object] | None = None,
     trace_filter: TraceFilterArg = None,
     io_capture: str | None = None,
+    threads: str | None = None,
 ) -> TraceSession:
     """Start tracing the current program into ``trace_dir``.
 
@@ -369,6 +378,8 @@ def start(
     ``values`` sets the value mode and budgets (:mod:`recorder.values.settings`): a
     ``ValueSettings``, or keywords such as ``{"value_repr": "repr", "max_nodes": 64}`` applied over
     the ``CODETRACER_VALUE_REPR`` / ``CODETRACER_MAX_VALUE_*`` environment variables.
+    ``threads`` is ``"all"`` (every thread, the default) or ``"main"`` (only the calling thread);
+    None reads ``CODETRACER_THREADS``.
 
     ``trace_filter`` adds filter files after the built-in filter: a path, a ``::``-separated string
     of paths or a list of paths (the only source the API reads: no project filter is discovered and
@@ -385,7 +396,7 @@ def start(
         session = TraceSession(trace_dir, policy=resolved, backend=backend, format=format,
                                include=include, exclude=exclude, values=_as_values(values),
                                filter_files=files,
-                               settings=_settings_for(io_capture, files))
+                               settings=_settings_for(io_capture, threads, files))
         _claim(session)
         try:
             session.start()  # raises when the policy says so (abort, or a usage error)
@@ -439,11 +450,12 @@ def trace(
     values: ValueSettings | Mapping[str, object] | None = None,
     trace_filter: TraceFilterArg = None,
     io_capture: str | None = None,
+    threads: str | None = None,
 ) -> Iterator[TraceSession]:
     """Trace the body of a ``with`` block (the arguments are :func:`start`'s)."""
     session = start(trace_dir, format=format, policy=policy, backend=backend, include=include,
                     exclude=exclude, values=values, trace_filter=trace_filter,
-                    io_capture=io_capture)
+                    io_capture=io_capture, threads=threads)
     try:
         yield session
     finally:

@@ -11,6 +11,13 @@ balance and never go below zero; the last event is the toplevel ``Return`` with 
 code equal to the metadata's; ``trace_paths.json`` lists the ``Path`` events in order; the
 metadata has the format's fields. A trace whose metadata says ``"partial": true`` is only required
 to be valid, well-declared JSON: its calls need not be balanced and it has no final ``Return``.
+
+Thread events (runtime_tracing 0.15): ``ThreadStart(N)`` numbers threads 2, 3, ... in order;
+``ThreadSwitch(N)`` names a started thread that has not exited and is not the current one;
+``ThreadExit(N)`` ends a thread other than 1 whose calls are balanced; events other than
+declarations need a current thread. Calls and returns balance per thread; at the end every
+thread but 1 has exited and the toplevel ``Return`` is thread 1's. A trace with thread events
+needs ``min_reader_version`` and the ``threads`` list in its metadata.
 """
 
 from __future__ import annotations
@@ -23,11 +30,15 @@ from typing import Any
 
 from recorder.errors import CATALOG, ErrorCode, ExitCode
 
-__all__ = ["check_events", "check_trace_dir", "main"]
+__all__ = ["check_events", "check_trace_dir", "has_thread_events", "main"]
 
 _EVENT_NAMES = frozenset(
-    {"Path", "Function", "Type", "VariableName", "Step", "Value", "Call", "Return", "Event"}
+    {"Path", "Function", "Type", "VariableName", "Step", "Value", "Call", "Return", "Event",
+     "ThreadStart", "ThreadSwitch", "ThreadExit"}
 )
+#: Events that belong to no thread (id declarations).
+_DECLARATIONS = frozenset({"Path", "Function", "Type", "VariableName"})
+_THREAD_EVENTS = frozenset({"ThreadStart", "ThreadSwitch", "ThreadExit"})
 _VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "Int": ("i",), "Float": ("f",), "Bool": ("b",), "String": ("text",), "None": (),
     "Sequence": ("elements", "is_slice"), "Tuple": ("elements",), "Raw": ("r",), "Error": ("msg",),
@@ -49,8 +60,12 @@ class _Checker:
         self.types = 0
         self.struct_fields: dict[int, int] = {}  # struct type id -> its number of fields
         self.variables = 0
-        self.depth = 0
+        self.depth = 0  # the current thread's open calls
         self.index = 0
+        self.thread: int | None = 1  # the current thread (None after its ThreadExit)
+        self.depths: dict[int, int] = {1: 0}  # open calls of the threads not current
+        self.exited: set[int] = set()
+        self.thread_events = False
 
     def problem(self, message: str) -> None:
         if len(self.problems) < _MAX_PROBLEMS:
@@ -89,7 +104,41 @@ class _Checker:
         if name not in _EVENT_NAMES:
             self.problem(f"unknown event {name!r}")
             return
+        if name in _THREAD_EVENTS:
+            self.thread_event(name, body)
+            return
+        if self.thread is None and name not in _DECLARATIONS:
+            self.problem(f"{name} after a ThreadExit without a ThreadSwitch")
         getattr(self, "ev_" + name)(body)
+
+    def thread_event(self, name: str, number: Any) -> None:
+        self.thread_events = True
+        if not _is_int(number) or number < 1:
+            self.problem(f"{name} payload must be a thread number (an int >= 1)")
+            return
+        if self.thread is not None:
+            self.depths[self.thread] = self.depth
+        if name == "ThreadStart":
+            if number != len(self.depths) + 1:
+                self.problem(f"ThreadStart({number}) out of order (expected "
+                             f"{len(self.depths) + 1})")
+            self.depths[number] = 0
+        elif number not in self.depths or number in self.exited:
+            self.problem(f"{name}({number}) of a thread that is not running")
+            return
+        elif name == "ThreadSwitch" and number == self.thread:
+            self.problem(f"ThreadSwitch({number}) to the current thread")
+        if name == "ThreadExit":
+            if number == 1:
+                self.problem("ThreadExit(1): thread 1 ends with the toplevel Return")
+            if number != self.thread:
+                self.problem(f"ThreadExit({number}) while thread {self.thread} is current")
+            if self.depths.get(number, 0):
+                self.problem(f"ThreadExit({number}) with {self.depths[number]} open call(s)")
+            self.exited.add(number)
+            self.thread, self.depth = None, 0
+            return
+        self.thread, self.depth = number, self.depths[number]
 
     def ev_Path(self, body: Any) -> None:
         if not isinstance(body, str):
@@ -209,7 +258,19 @@ def check_events(events: Any, *, partial: bool = False, exit_code: object = None
                 )
         if checker.depth != 0:
             checker.problems.append(f"{checker.depth} Call(s) without a Return at the end")
+        if checker.thread_events:
+            if checker.thread != 1:
+                checker.problems.append("the toplevel Return is not thread 1's")
+            running = sorted(set(checker.depths) - checker.exited - {1})
+            if running:
+                checker.problems.append(f"thread(s) {running} never exited")
     return checker.problems
+
+
+def has_thread_events(events: Any) -> bool:
+    """True when a parsed ``trace.json`` holds thread events."""
+    return isinstance(events, list) and any(
+        isinstance(e, dict) and not _THREAD_EVENTS.isdisjoint(e) for e in events)
 
 
 def _load(path: Path, problems: list[str]) -> Any:
@@ -243,6 +304,10 @@ def check_trace_dir(directory: str | Path) -> list[str]:
         problems.append("trace_metadata.json is not an object")
     if events is not None:
         problems.extend(check_events(events, partial=partial, exit_code=exit_code))
+        if has_thread_events(events) and isinstance(metadata, dict) and not (
+                metadata.get("min_reader_version") and isinstance(metadata.get("threads"), dict)):
+            problems.append("a trace with thread events needs min_reader_version and threads "
+                            "in trace_metadata.json")
         declared = [e["Path"] for e in events if isinstance(e, dict) and "Path" in e]
         if paths is not None and paths != declared:
             problems.append("trace_paths.json does not list the Path events in order")

@@ -14,6 +14,7 @@ from recorder.tracing.activation import Activation
 from recorder.tracing.base import Contain, Tracer
 from recorder.tracing.filters import CodeFilter
 from recorder.tracing.frames import FrameRecorder
+from recorder.tracing.threads import ThreadRegistry
 
 __all__ = [
     "BACKENDS",
@@ -38,10 +39,12 @@ def available_backends() -> list[str]:
 
 def make_tracer(
     backend: str, frames: FrameRecorder, contain: Contain, activation: Activation | None = None,
+    threads: ThreadRegistry | None = None,
 ) -> Tracer:
     """A tracer for ``backend`` (resolved by preflight) feeding ``frames``; not installed yet.
 
-    With ``activation`` nothing is recorded until its file runs (``--activation-path``).
+    With ``activation`` nothing is recorded until its file runs (``--activation-path``). Other
+    threads are recorded through ``threads`` (None: only the installing thread).
     """
     if backend not in available_backends():
         raise bug(ErrorCode.INVARIANT_VIOLATED,
@@ -49,7 +52,7 @@ def make_tracer(
     if backend == "monitoring":
         from recorder.tracing.monitoring import MonitoringTracer
 
-        return MonitoringTracer(frames, contain, activation)
+        return MonitoringTracer(frames, contain, activation, threads)
     from recorder.tracing.settrace import SettraceTracer
 
-    return SettraceTracer(frames, contain, activation)
+    return SettraceTracer(frames, contain, activation, threads)

@@ -19,9 +19,12 @@ runs while the tracer is attached (lifecycle seams) cannot re-enter itself, and 
 fault plan means the same on both backends. Without a hook the raw actions are installed: the
 seams cost nothing.
 
-**Threads.** Only the thread that installs the tracer is recorded. ``sys.settrace`` is per thread,
-so other threads are simply not traced; ``sys.monitoring`` is process-wide, so its callbacks check
-the thread and count other threads' calls as dropped (``other_thread``).
+**Threads.** The thread that installs the tracer is recorded through the backend's own actions
+(one ``threading.get_ident()`` comparison per event); every other thread through its lane, found
+by :class:`recorder.tracing.threads.ThreadRegistry` (``--threads main``: other threads are counted
+as dropped, ``other_thread``). ``sys.monitoring`` is process-wide; ``sys.settrace`` is per thread
+and is installed in other threads with ``threading.settrace_all_threads`` (3.12+) or
+``threading.settrace`` (3.11, threads started later only).
 """
 
 from __future__ import annotations

@@ -13,8 +13,10 @@ so the two backends cannot drift apart:
 * every way out (return, yield, unwind) writes one ``Return`` (rule 6).
 
 The recorder keeps a shadow stack of the frames whose ``Call`` it wrote. Events for any other frame
-(frames that started before tracing, other threads' frames) are ignored and counted, which keeps
-calls and returns balanced whatever the backend delivers.
+(frames that started before tracing) are ignored and counted, which keeps calls and returns
+balanced whatever the backend delivers. There is one :class:`FrameRecorder` per recorded thread
+(:meth:`FrameRecorder.sibling`, see :mod:`recorder.tracing.threads`): its own shadow stack, value
+encoder and :class:`~recorder.trace_writer.ThreadSlot`; the code cache is shared.
 
 Per code object, everything that does not change between calls is computed once (:class:`CodeInfo`),
 including the trace filter's decision (:mod:`recorder.tracing.filters`): whether it is traced, and
@@ -31,7 +33,7 @@ from types import CodeType, FrameType, ModuleType
 from recorder.events import ARG, ARG_VALUE, NONE_VALUE, STEP, VALUE_PREFIX, VALUE_SUFFIX
 from recorder.filters import ScopeDecision
 from recorder.filters.modnames import module_name_from_path
-from recorder.trace_writer import TraceWriter
+from recorder.trace_writer import ThreadSlot, TraceWriter
 from recorder.tracing.comprehensions import inlined_comprehensions, names_at
 from recorder.tracing.filters import CodeFilter
 from recorder.tracing.valuejson import ValueJson
@@ -103,15 +105,19 @@ def _arg_names(code: CodeType) -> tuple[str, ...]:
 
 
 class FrameRecorder:
-    """Writes the events of the traced thread's frames (see the module docstring)."""
+    """Writes the events of one thread's frames (see the module docstring)."""
 
     #: Module frames are named from ``__name__`` (True) or from their file's path (False).
     module_names_from_globals = True
 
-    def __init__(self, writer: TraceWriter, values: ValueJson, code_filter: CodeFilter) -> None:
+    def __init__(
+        self, writer: TraceWriter, values: ValueJson, code_filter: CodeFilter,
+        slot: ThreadSlot | None = None,
+    ) -> None:
         self.writer = writer
         self.values = values
         self.filter = code_filter
+        self.slot = slot or writer.main  # the thread whose frames these are
         self.infos: dict[int, CodeInfo] = {}
         self.frames: list[FrameType] = []  # shadow stack of recorded frames
         self._ordinals: list[int] = []  # the Call ordinal of each recorded frame (its frame id)
@@ -120,6 +126,23 @@ class FrameRecorder:
         self.lost_exits = 0  # frames whose exit event never arrived (see _resync)
         self.owed = 0  # Returns not yet written for frames already popped (see _leave)
         self._last_location = (0, 0)  # the last Step's (path id, line), for I/O at toplevel
+
+    def sibling(self, values: ValueJson) -> FrameRecorder:
+        """The recorder of another thread: same writer, filter and code cache, its own stack.
+
+        The value encoder is the thread's own (an encoding in progress keeps state), but shares
+        the cache of small values, so memory per thread stays small.
+        """
+        other = FrameRecorder(self.writer, values, self.filter, ThreadSlot())
+        other.infos = self.infos  # dict operations are atomic: threads may fill it together
+        other.module_names_from_globals = self.module_names_from_globals
+        values.cache = self.values.cache
+        return other
+
+    @property
+    def depth(self) -> int:
+        """Frames whose ``Call`` was written and whose ``Return`` was not (yet)."""
+        return len(self.frames) + self.owed
 
     def info(self, code: CodeType, frame: FrameType | None = None) -> CodeInfo:
         """The cached :class:`CodeInfo` of ``code`` (with the filter's decision).
@@ -200,7 +223,7 @@ class FrameRecorder:
         location = self._last_location = (info.path_id, info.line)
         event = STEP % location
         batch.append(event)
-        self._ordinals.append(writer.call(function_id, args, batch, size + len(event)))
+        self._ordinals.append(writer.call(function_id, args, batch, size + len(event), self.slot))
         self._locations.append(location)
         self.frames.append(frame)
         writer.maybe_flush()  # flush only now that Call and shadow stack agree
@@ -251,7 +274,7 @@ class FrameRecorder:
                 event = prefix + (record or value_json(value)) + VALUE_SUFFIX
                 batch.append(event)
                 size += len(event)
-        self.writer.emit_batch(batch, size)
+        self.writer.emit_batch(batch, size, self.slot)
 
     def _comprehension_values(
         self, frame: FrameType, info: CodeInfo, names: frozenset[str], batch: list[str],
@@ -322,7 +345,7 @@ class FrameRecorder:
         # If encoding the value fails half-way (a RecursionError at the interpreter's stack limit
         # is the realistic case), the Return is still owed and is written by the next event.
         self.owed += 1
-        self.writer.ret(self._return_value(self.infos[id(frame.f_code)], value, label))
+        self.writer.ret(self._return_value(self.infos[id(frame.f_code)], value, label), self.slot)
         self.owed -= 1
         self.writer.maybe_flush()
 
@@ -359,7 +382,7 @@ class FrameRecorder:
     def pay_owed(self) -> None:
         """Write the ``Return`` events that could not be written when their frames ended."""
         while self.owed:
-            self.writer.ret(NONE_VALUE)
+            self.writer.ret(NONE_VALUE, self.slot)
             self.owed -= 1
         self.writer.maybe_flush()
 
@@ -382,5 +405,5 @@ class FrameRecorder:
             self.frames.pop()
             self._ordinals.pop()
             self._locations.pop()
-            self.writer.ret(NONE_VALUE)
+            self.writer.ret(NONE_VALUE, self.slot)
         return count

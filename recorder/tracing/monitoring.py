@@ -14,9 +14,12 @@ jump that stays on one line (a one-line loop, an inlined comprehension) is a new
 under ``sys.settrace`` but no ``LINE`` event here; every other jump location is disabled at its
 first use.
 
-**Threads.** Events are process-wide: entries from threads other than the one that installed the
-tracer are dropped (counted as ``other_thread``); their lines and returns are ignored because their
-frames are never on the recorder's shadow stack.
+**Threads.** Events are process-wide, so every thread is seen. Each callback compares the
+thread with the one that installed the tracer (the fast path, no look-up) and otherwise hands the
+event to that thread's lane (:mod:`recorder.tracing.threads`), or counts it when the thread is not
+recorded. Whether a location is disabled never depends on the thread: ``DISABLE`` applies to every
+thread, so it is returned only for what the filter rejects and for jumps, never because of
+``--threads main``.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from recorder.errors import ErrorCode, usage
 from recorder.tracing.activation import Activation
 from recorder.tracing.base import Contain, FrameActions, frame_actions
 from recorder.tracing.frames import FrameRecorder
+from recorder.tracing.threads import ThreadRegistry
 
 __all__ = ["TOOL_NAME", "MonitoringTracer"]
 
@@ -48,8 +52,10 @@ class MonitoringTracer:
 
     def __init__(
         self, frames: FrameRecorder, contain: Contain, activation: Activation | None = None,
+        threads: ThreadRegistry | None = None,
     ) -> None:
         self._frames = frames
+        self._threads = threads
         self._contain = contain
         self._activation = activation
         self._gate = activation  # closed until the activation file runs; None when open
@@ -74,6 +80,15 @@ class MonitoringTracer:
     def dropped(self) -> dict[str, int]:
         return {"other_thread": self._other_thread} if self._other_thread else {}
 
+    def _lane(self) -> FrameActions | None:
+        """The calling (not the installing) thread's actions, or None: not recorded."""
+        threads = self._threads
+        if threads is None:
+            self._other_thread += 1
+            return None
+        lane: FrameActions | None = threads.lane()
+        return lane
+
     def _set_actions(self, actions: FrameActions) -> None:
         (self._enter, self._record_line, self._leave_return, self._leave_yield,
          self._leave_unwind) = actions
@@ -96,6 +111,8 @@ class MonitoringTracer:
         self._thread = threading.get_ident()
         events = mon.events
         self._set_actions(frame_actions(self._frames))
+        if self._threads is not None:
+            self._threads.bind(frame_actions)
         callbacks: list[tuple[int, Callable[..., Any]]] = [
             (events.PY_START, self._start),
             (events.PY_RESUME, self._resume),
@@ -143,7 +160,9 @@ class MonitoringTracer:
             if not info.traced:
                 return self._mon.DISABLE
             if _get_ident() != self._thread:
-                self._other_thread += 1
+                lane = self._lane()
+                if lane is not None:
+                    lane.enter(_getframe(1), info)
                 return None
             self._enter(_getframe(1), info)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
@@ -171,7 +190,9 @@ class MonitoringTracer:
     def _resume(self, code: CodeType, offset: int) -> Any:
         try:
             if _get_ident() != self._thread:
-                self._other_thread += 1
+                lane = self._lane()
+                if lane is not None:
+                    lane.enter(_getframe(1), self._frames.infos[id(code)])
                 return None
             self._enter(_getframe(1), self._frames.infos[id(code)])
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
@@ -184,7 +205,9 @@ class MonitoringTracer:
             if info is None or not info.traced:
                 return None
             if _get_ident() != self._thread:
-                self._other_thread += 1
+                lane = self._lane()
+                if lane is not None:
+                    lane.enter(_getframe(1), info)
                 return None
             self._enter(_getframe(1), info)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
@@ -193,6 +216,11 @@ class MonitoringTracer:
 
     def _line(self, code: CodeType, line: int) -> Any:
         try:
+            if _get_ident() != self._thread:
+                lane = self._lane()
+                if lane is not None:
+                    lane.line(_getframe(1), self._frames.infos[id(code)], line)
+                return None
             self._record_line(_getframe(1), self._frames.infos[id(code)], line)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "line")
@@ -206,6 +234,11 @@ class MonitoringTracer:
             line = info.line_of(destination)
             if line == 0 or line != info.line_of(source):
                 return self._mon.DISABLE
+            if _get_ident() != self._thread:
+                lane = self._lane()
+                if lane is not None:
+                    lane.line(_getframe(1), info, line)
+                return None
             self._record_line(_getframe(1), info, line)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "line")
@@ -214,6 +247,11 @@ class MonitoringTracer:
     def _return(self, code: CodeType, offset: int, value: object) -> Any:
         try:
             frame = _getframe(1)
+            if _get_ident() != self._thread:
+                lane = self._lane()
+                if lane is not None:
+                    lane.leave_return(frame, value)
+                return None
             self._leave_return(frame, value)
             if self._activation is not None:
                 self._ended(frame)
@@ -223,6 +261,11 @@ class MonitoringTracer:
 
     def _yield(self, code: CodeType, offset: int, value: object) -> Any:
         try:
+            if _get_ident() != self._thread:
+                lane = self._lane()
+                if lane is not None:
+                    lane.leave_yield(_getframe(1), value)
+                return None
             self._leave_yield(_getframe(1), value)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "yield")
@@ -233,6 +276,11 @@ class MonitoringTracer:
             info = self._frames.infos.get(id(code))
             if info is not None and info.traced:
                 frame = _getframe(1)
+                if _get_ident() != self._thread:
+                    lane = self._lane()
+                    if lane is not None:
+                        lane.leave_unwind(frame, exc_value)
+                    return None
                 self._leave_unwind(frame, exc_value)
                 if self._activation is not None:
                     self._ended(frame)

@@ -2,8 +2,15 @@
 
 The global trace function sees every new frame of the tracing thread (``call`` events, also when a
 generator or coroutine resumes); for traced code it records the entry and returns the local trace
-function, which then sees the frame's ``line``, ``exception`` and ``return`` events. Other threads
-are not traced (``threading.settrace`` is not used, see :mod:`recorder.tracing.base`).
+function, which then sees the frame's ``line``, ``exception`` and ``return`` events.
+
+**Threads.** ``sys.settrace`` is per thread. With ``--threads all`` the global trace function is
+also installed with ``threading.settrace_all_threads`` (3.12+: threads already running are traced
+from their next call on) or, on 3.11, ``threading.settrace``: only threads started through
+``threading`` *after* tracing started are traced; threads already running and threads started
+with ``_thread.start_new_thread`` are not. The global function hands another thread's calls to
+that thread's lane (:mod:`recorder.tracing.threads`): a ``SettraceTracer`` of its own, whose local
+trace function the thread's frames then use, so the tracing thread's line events take no detour.
 
 ``sys.settrace`` reports three ways out of a frame with one ``return`` event; the instruction the
 frame stopped at tells them apart (coverage.py does the same for yields):
@@ -28,6 +35,7 @@ from recorder.errors import ErrorCode, usage
 from recorder.tracing.activation import Activation
 from recorder.tracing.base import Contain, FrameActions, frame_actions
 from recorder.tracing.frames import FrameRecorder
+from recorder.tracing.threads import ThreadRegistry
 
 __all__ = ["SettraceTracer"]
 
@@ -38,6 +46,7 @@ _YIELD_OP = dis.opmap["YIELD_VALUE"]
 _RESUME_OP = dis.opmap["RESUME"]
 
 TraceFn = Any  # sys.settrace's callable type is not expressible without recursion
+_get_ident = threading.get_ident
 
 
 class SettraceTracer:
@@ -47,8 +56,11 @@ class SettraceTracer:
 
     def __init__(
         self, frames: FrameRecorder, contain: Contain, activation: Activation | None = None,
+        threads: ThreadRegistry | None = None,
     ) -> None:
         self._frames = frames
+        self._threads = threads
+        self._lanes: list[SettraceTracer] = []  # the other threads' tracers
         self._contain = contain
         self._activation = activation
         self._gate = activation  # closed until the activation file runs; None when open
@@ -94,12 +106,37 @@ class SettraceTracer:
         self._set_actions(frame_actions(self._frames))
         self._thread = threading.get_ident()
         self._installed = True
+        threads = self._threads
+        if threads is not None and threads.enabled:
+            threads.bind(self._make_lane)
+            # Other threads start with _other_global; this thread's own hook (set last, as
+            # settrace_all_threads sets every thread's) never has to look at the thread.
+            if hasattr(threading, "settrace_all_threads"):  # 3.12+
+                threading.settrace_all_threads(self._other_global)
+            else:
+                threading.settrace(self._other_global)
         sys.settrace(self._global_fn)
+
+    def _make_lane(self, frames: FrameRecorder) -> SettraceTracer:
+        """The tracer of the calling thread (not the installing one): see the module docstring."""
+        lane = SettraceTracer(frames, self._contain)
+        lane._thread = _get_ident()
+        lane._installed = self._installed
+        self._lanes.append(lane)
+        return lane
 
     def uninstall(self) -> None:
         if not self._installed:
             return
         self._installed = False
+        for lane in list(self._lanes):
+            lane._installed = False
+        threads = self._threads
+        if threads is not None and threads.enabled:
+            # Threads started from now on are not hooked; running ones unhook at their next event.
+            threading.settrace(None)
+            if hasattr(threading, "settrace_all_threads"):
+                threading.settrace_all_threads(None)
         # sys.settrace only affects the calling thread; from another thread the callbacks see
         # _installed == False and unhook themselves at their next event.
         if threading.get_ident() == self._thread:
@@ -125,6 +162,23 @@ class SettraceTracer:
                 gate.frame, self._gate = frame, None
             self._enter(frame, info)
             return self._local_fn
+        except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
+            self._contain(exc, "call")
+            return None
+
+    def _other_global(self, frame: FrameType, event: str, arg: object) -> TraceFn:
+        """The first call event of another thread: its lane's hook takes over from here."""
+        try:
+            if not self._installed or self._threads is None:
+                sys.settrace(None)
+                return None
+            lane: SettraceTracer | None = self._threads.lane()
+            if lane is None:  # not recorded (--threads main, recorder-owned, over the limit)
+                sys.settrace(None)
+                return None
+            sys.settrace(lane._global_fn)
+            fn: TraceFn = lane._global(frame, event, arg)
+            return fn
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "call")
             return None

@@ -9,7 +9,8 @@ it (``Event`` kind 3). Bytes written to ``sys.stdout.buffer``/``sys.stderr.buffe
 as text too (:class:`BufferProxy`). Everything else (``fileno``, ``flush``, ``encoding``,
 ``isatty``, ...) is delegated to the real stream.
 
-Only calls made by the recorded thread while tracing is on are reported; I/O that goes around
+Calls made while tracing is on are reported, from any thread (the recording attributes them to
+the thread's number, or drops them for a thread it does not record); I/O that goes around
 the ``sys`` streams (``os.write(1, ...)``, ``sys.stdin.buffer``, and ``input()`` at an interactive
 terminal, which CPython reads with its own line editor) is not seen.
 A failure while reporting goes to the same containment as the tracer callbacks. Under
@@ -211,7 +212,8 @@ class StreamCapture:
         self._contain = contain
         self.active = False
         self.thread = 0
-        self._busy = False  # a write made while reporting (a recorder log line) is not recorded
+        # Threads reporting now: a write made while reporting (a recorder log line) is not recorded.
+        self._busy: set[int] = set()
         self._saved: tuple[TextIO, TextIO] | None = None
         self._proxies: tuple[StreamProxy, StreamProxy] | None = None
         self._stdin: tuple[TextIO, StdinProxy] | None = None
@@ -228,8 +230,8 @@ class StreamCapture:
             sys.stdin = self._stdin[1]
 
     def recording(self) -> bool:
-        """Whether I/O happening now is reported: while attached, on the recorded thread."""
-        return self.active and threading.get_ident() == self.thread
+        """Whether I/O happening now is reported: while attached."""
+        return self.active
 
     def use_ledgers(self, ledger_for: LedgerFor) -> None:
         """Announce reported writes to the fd capture's ledger of each stream's descriptor."""
@@ -244,19 +246,20 @@ class StreamCapture:
 
     @property
     def busy(self) -> bool:
-        """True while a report is being made (a write made now is not reported)."""
-        return self._busy
+        """True while this thread is making a report (a write it makes now is not reported)."""
+        return threading.get_ident() in self._busy
 
     def report(self, kind: int, name: str, text: str) -> None:
-        if self._busy:
+        ident = threading.get_ident()
+        if ident in self._busy:
             return
-        self._busy = True
+        self._busy.add(ident)
         try:
             self._on_write(kind, name, text)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "line")
         finally:
-            self._busy = False
+            self._busy.discard(ident)
 
     def report_bytes(self, kind: int, name: str, decoder: codecs.IncrementalDecoder,
                      data: bytes | bytearray | memoryview) -> None:

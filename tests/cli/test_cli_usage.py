@@ -20,6 +20,8 @@ CASES = [
      "--on-recorder-error"),
     (["--log-level", "loud", "prog.py"], {}, "ERR_INVALID_POLICY_VALUE", "--log-level"),
     (["--backend", "dtrace", "prog.py"], {}, "ERR_INVALID_ARGUMENT", "dtrace"),
+    (["--threads", "some", "prog.py"], {}, "ERR_INVALID_ARGUMENT", "--threads"),
+    (["prog.py"], {"CODETRACER_THREADS": "few"}, "ERR_INVALID_ARGUMENT", "CODETRACER_THREADS"),
     (["missing.py"], {}, "ERR_SCRIPT_NOT_FOUND", "missing.py"),
     (["prog.py"], {"CODETRACER_REQUIRE_TRACE": "maybe"}, "ERR_INVALID_POLICY_VALUE",
      "CODETRACER_REQUIRE_TRACE"),

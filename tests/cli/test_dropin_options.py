@@ -2,8 +2,8 @@
 
 The lists below are that recorder's (its ``--help`` and the variables its sources read, see
 ``recorder/compat.py``). Each entry is run through our command line and must be accepted and have
-its effect, or be the usage error that names what is not built yet (``--format binary``). Nothing may be accepted and silently ignored: each case
-checks something the setting changed.
+its effect, or be the usage error that names what is not built yet (``--format binary``).
+Nothing may be accepted and silently ignored: each case checks something the setting changed.
 """
 
 from __future__ import annotations

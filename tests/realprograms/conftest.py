@@ -1,7 +1,8 @@
 """Fixtures for recording real programs: a pinned sdist and a wheel install, once per session.
 
 Everything comes from PyPI through pip, pinned, into ``.cache/realprograms`` at the repository
-root (reused by later sessions): the toolz sdist whose test suite is run with ``-m pytest``, and
+root (reused by later sessions): the toolz and pebble sdists whose test suites are run with
+``-m pytest``, and
 the wheels of the fresh virtual environment that installs this project from a wheel (``pip
 install DIR``, not editable) with pytest and the ``test`` extra's tools.
 """
@@ -20,6 +21,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache" / "realprograms"
 TOOLZ = "toolz==1.0.0"
+PEBBLE = "pebble==5.2.3"  # pure Python; its thread pools run its own code in worker threads
 TOOLS = ["pygments==2.19.2", "docutils==0.21.2"]  # the `test` extra's pins (pyproject.toml)
 PIP_QUIET = ["--quiet", "--disable-pip-version-check"]
 
@@ -29,17 +31,30 @@ def _pip(python: str, *args: str) -> None:
                    timeout=600)
 
 
+def _sdist_tree(pin: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The unpacked sdist of ``pin`` (``name==version``, its own tests included), fresh."""
+    name, version = pin.split("==")
+    sdists = CACHE / "sdists"
+    archive_path = sdists / f"{name}-{version}.tar.gz"
+    if not archive_path.exists():
+        _pip(sys.executable, "download", "--no-binary", ":all:", "--no-deps", "-d", str(sdists),
+             pin)
+    target = tmp_path_factory.mktemp("sdist")
+    with tarfile.open(archive_path) as archive:
+        archive.extractall(target, filter="data")
+    return target / f"{name}-{version}"
+
+
 @pytest.fixture(scope="session")
 def toolz_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """toolz 1.0.0's unpacked sdist (its own tests included), fresh for this session."""
-    sdists = CACHE / "sdists"
-    if not list(sdists.glob("toolz-1.0.0.tar.gz")):
-        _pip(sys.executable, "download", "--no-binary", ":all:", "--no-deps", "-d", str(sdists),
-             TOOLZ)
-    target = tmp_path_factory.mktemp("sdist")
-    with tarfile.open(sdists / "toolz-1.0.0.tar.gz") as archive:
-        archive.extractall(target, filter="data")
-    return target / "toolz-1.0.0"
+    return _sdist_tree(TOOLZ, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def pebble_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """pebble 5.2.3's unpacked sdist (its own tests included), fresh for this session."""
+    return _sdist_tree(PEBBLE, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

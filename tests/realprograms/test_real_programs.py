@@ -4,6 +4,8 @@
   ``-W error`` (warnings are errors, as in projects with ``filterwarnings = error``): this is the
   regression test of pytest's "Module already imported so cannot be rewritten; recorder"
   warning, which only a non-editable install showed;
+* pebble 5.2.3's thread tests (``test/test_concurrent_thread.py``): its thread pools and
+  ``@concurrent.thread`` run pebble's own code in a dozen threads, all recorded;
 * pygments' ``pygmentize`` and docutils' ``docutils`` command-line tools on small inputs.
 
 Each asserts the same exit status, stdout identical byte for byte (pytest's ``in N.NNs`` masked),
@@ -49,6 +51,9 @@ PROGRAMS = {
          "toolz/tests/test_dicttoolz.py"],
         ["*/toolz/*"], ["*/toolz/_signatures.py", "*/toolz/curried/*", "*/toolz/tests/*"],
         "/toolz-1.0.0/toolz/", 1000),
+    "pebble -m pytest (threads)": Program(
+        ["-m", "pytest", "-q", "-p", "no:cacheprovider", "test/test_concurrent_thread.py"],
+        ["*/pebble/*"], ["*/test/*"], "/pebble-5.2.3/pebble/", 500),
     "pygmentize": Program(
         ["{bin}/pygmentize", "-l", "python", "-f", "html", "small.py"],
         ["*/pygments/cmdline.py", "*/pygments/util.py"], [], "/pygments/", 150),
@@ -71,8 +76,8 @@ def test_real_program_recorded(name: str, install: str, request: pytest.FixtureR
                                tmp_path: Path) -> None:
     program = PROGRAMS[name]
     python = sys.executable if install == "editable" else request.getfixturevalue("wheel_python")
-    if name.startswith("toolz"):
-        cwd = request.getfixturevalue("toolz_tree")
+    if name.startswith(("toolz", "pebble")):
+        cwd = request.getfixturevalue(f"{name.split()[0]}_tree")
     else:
         cwd = tmp_path / "work"
         cwd.mkdir()
@@ -94,6 +99,9 @@ def test_real_program_recorded(name: str, install: str, request: pytest.FixtureR
     assert traced.stderr == plain.stderr
     assert check_trace_dir(trace) == []
     assert _steps_in(trace, program.package) >= program.min_steps
+    if name.startswith("pebble"):  # the worker threads are recorded, not only the main one
+        metadata = json.loads((trace / "trace_metadata.json").read_text(encoding="utf-8"))
+        assert len(metadata["threads"]["recorded"]) > 4
 
 
 def test_the_wheel_install_is_not_editable(wheel_python: str, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from recorder.errors import ErrorCode, UsageError
 from recorder.metrics import InMemoryMetrics
 from recorder.preflight import preflight
 from recorder.recording import Recording
+from recorder.trace_check import check_events
 from recorder.tracing import available_backends
 from recorder.tracing.filters import CodeFilter
 
@@ -72,13 +73,13 @@ work(3)
 """
 
 
-def test_other_threads_are_dropped_and_counted(tmp_path: Path) -> None:
+def test_other_threads_are_dropped_and_counted_with_threads_main(tmp_path: Path) -> None:
     script = tmp_path / "threads.py"
     script.write_text(THREAD_PROGRAM)
     metrics = InMemoryMetrics()
     rec = Recording(DirLayer(tmp_path / "trace"), program=str(script),
                     backend="monitoring", filters=CodeFilter(), metrics=metrics,
-                    on_failure=lambda exc, point: None)
+                    on_failure=lambda exc, point: None, threads="main")
     rec.start()
     try:
         exec(compile(THREAD_PROGRAM, str(script), "exec"), {"__name__": "__main__"})
@@ -92,3 +93,23 @@ def test_other_threads_are_dropped_and_counted(tmp_path: Path) -> None:
     events = json.loads((tmp_path / "trace" / "trace.json").read_text())
     calls = [e for e in events if "Call" in e]
     assert len(calls) == 3  # toplevel, <__main__>, work(3): not the worker thread's work(5)
+
+
+def test_other_threads_are_recorded_by_default(tmp_path: Path) -> None:
+    script = tmp_path / "threads.py"
+    script.write_text(THREAD_PROGRAM)
+    rec = Recording(DirLayer(tmp_path / "trace"), program=str(script),
+                    backend="monitoring", filters=CodeFilter(),
+                    on_failure=lambda exc, point: None)
+    rec.start()
+    try:
+        exec(compile(THREAD_PROGRAM, str(script), "exec"), {"__name__": "__main__"})
+    finally:
+        rec.detach()
+    rec.finish(finished(0, None))
+    metadata = json.loads((tmp_path / "trace" / "trace_metadata.json").read_text())
+    assert "other_thread" not in metadata["events_dropped"]
+    assert [t["number"] for t in metadata["threads"]["recorded"]] == [1, 2]
+    events = json.loads((tmp_path / "trace" / "trace.json").read_text())
+    assert len([e for e in events if "Call" in e]) == 4  # and the worker thread's work(5)
+    assert check_events(events, exit_code=0) == []

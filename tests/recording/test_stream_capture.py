@@ -40,7 +40,7 @@ def test_writes_reach_the_stream_and_are_reported() -> None:
     assert proxy_out.getvalue() == out.getvalue()  # everything else is delegated
 
 
-def test_other_threads_and_detached_writes_are_not_reported() -> None:
+def test_other_threads_writes_are_reported_and_detached_writes_are_not() -> None:
     out, err = io.StringIO(), io.StringIO()
     capture, reports = capture_with(out, err)
     proxy_out, _ = capture.proxies_for_test  # type: ignore[attr-defined]
@@ -50,7 +50,8 @@ def test_other_threads_and_detached_writes_are_not_reported() -> None:
     capture.detach()
     proxy_out.write("after detach\n")  # a proxy the program kept still passes writes through
     assert out.getvalue() == "from worker\nafter detach\n"
-    assert reports == []
+    # The recording decides whether the thread is recorded (its number, or nothing).
+    assert reports == [(0, "from worker\n")]
 
 
 def test_detach_restores_only_its_own_proxies() -> None:
@@ -114,13 +115,13 @@ def test_stdin_reads_are_returned_unchanged_and_reported() -> None:
     assert stdin.tell() > 0  # type: ignore[attr-defined]  # everything else is delegated
 
 
-def test_stdin_read_by_another_thread_is_not_reported() -> None:
+def test_stdin_read_by_another_thread_is_reported() -> None:
     _, reports, stdin = capture_stdin("one\ntwo\n")
     worker = threading.Thread(target=stdin.readline)  # type: ignore[attr-defined]
     worker.start()
     worker.join()
     assert stdin.readline() == "two\n"  # type: ignore[attr-defined]
-    assert reports == [(3, "two\n")]
+    assert reports == [(3, "one\n"), (3, "two\n")]  # the recording numbers the thread
 
 
 def test_detach_puts_stdin_back_unless_the_program_replaced_it() -> None:

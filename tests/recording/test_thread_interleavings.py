@@ -1,0 +1,125 @@
+"""Random interleavings of threads fed to the frame recorders and the writer (hypothesis).
+
+Each example is a sequence of (thread, action) pairs: a thread's first action starts it; calls,
+lines and returns follow the thread's own stack. Whatever the interleaving, the trace must pass
+``trace_check`` and de-interleave into per-thread traces whose calls and returns balance, with
+every thread's events in the order that thread produced them.
+"""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from recording_support import deinterleave
+
+from recorder.trace_check import check_events
+from recorder.trace_writer import TraceWriter
+from recorder.tracing.filters import CodeFilter
+from recorder.tracing.frames import CodeInfo, FrameRecorder
+from recorder.tracing.threads import ThreadRegistry
+from recorder.tracing.valuejson import ValueJson
+
+
+def traced(x: int) -> int:  # the code object the test records
+    y = x + 1
+    return y
+
+
+class MemorySink:
+    def __init__(self) -> None:
+        self.data = b""
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+    def close(self) -> None:
+        pass
+
+
+ACTIONS = st.lists(
+    st.tuples(st.integers(min_value=1, max_value=5), st.sampled_from(["call", "line", "return"])),
+    max_size=120,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(steps=ACTIONS, chunk=st.sampled_from([64, 512, 1 << 16]))
+def test_any_interleaving_gives_a_valid_trace_that_deinterleaves(
+    steps: list[tuple[int, str]], chunk: int,
+) -> None:
+    sink = MemorySink()
+    writer = TraceWriter(sink, chunk_size=chunk)
+    writer.begin("/prog.py")
+
+    def make_values() -> ValueJson:
+        return ValueJson(writer)
+
+    main = FrameRecorder(writer, make_values(), CodeFilter())
+    registry = ThreadRegistry(main, make_values)
+    info = CodeInfo(traced.__code__, traced=True)
+    lanes: dict[int, FrameRecorder] = {1: main}
+    stacks: dict[int, list[Any]] = {1: []}
+    expected: dict[int, list[str]] = {1: []}  # each lane's events, in its own order
+    for lane_no, action in steps:
+        frames = lanes.get(lane_no)
+        if frames is None:  # a new thread: what the registry does at a thread's first event
+            frames = lanes[lane_no] = main.sibling(make_values())
+            writer.start_sharing()
+            registry.recorded.append((frames, lane_no, f"t{lane_no}"))
+            stacks[lane_no], expected[lane_no] = [], []
+        stack = stacks[lane_no]
+        if action == "call" or not stack:
+            frame = SimpleNamespace(f_locals={"x": lane_no}, f_globals={}, f_lasti=0)
+            frames.enter(frame, info)
+            stack.append(frame)
+            expected[lane_no].append("Call")
+        elif action == "line":
+            frames.line(stack[-1], info, info.line + 1)
+            expected[lane_no].append("Step")
+        else:
+            frames.leave_return(stack.pop(), lane_no)
+            expected[lane_no].append("Return")
+    writer.end_threads(registry.open_frames())
+    main.close_open_frames()
+    writer.close(main.values.value(0))
+
+    events = json.loads(sink.data.decode("utf-8"))
+    assert check_events(events, exit_code=0) == []
+    per_thread = _kinds_per_thread(deinterleave(events))
+    # Thread 1 opens with the toplevel Call and ends with the final Return around its events.
+    closed_main = expected[1] + ["Return"] * len(stacks[1])
+    assert per_thread[0] == ["Call", *closed_main, "Return"]
+    others = sorted(
+        expected[n] + ["Return"] * len(stacks[n]) + ["ThreadExit"] for n in lanes if n != 1)
+    assert sorted(per_thread[1:]) == others
+    for kinds in per_thread:
+        assert kinds.count("Call") == kinds.count("Return")
+
+
+def _kinds_per_thread(lines: list[str]) -> list[list[str]]:
+    """The Call/Step/Return/ThreadExit sequence of each de-interleaved thread."""
+    threads: list[list[str]] = []
+    for line in lines:
+        if line.startswith("== thread"):
+            threads.append([])
+        elif line == "ThreadExit":
+            threads[-1].append(line)
+        else:
+            kind = next(iter(json.loads(line)))
+            if kind in ("Call", "Step", "Return"):
+                threads[-1].append(kind)
+    # A Call is preceded by the Step at its definition line: keep the Calls, drop those Steps.
+    return [_drop_call_steps(kinds) for kinds in threads]
+
+
+def _drop_call_steps(kinds: list[str]) -> list[str]:
+    out: list[str] = []
+    for kind in kinds:
+        if kind == "Call" and out and out[-1] == "Step":
+            out.pop()
+        out.append(kind)
+    return out
