@@ -25,6 +25,7 @@ from lint_rules.config import LintConfig
 from lint_rules.findings import Finding
 from lint_rules.fixfacts import FactFinder, with_fixes
 from lint_rules.noqa import suppressed
+from lint_rules.prefilter import Triggers
 from lint_rules.rules import (
     Classifier,
     FileRole,
@@ -49,10 +50,18 @@ def file_role(path: str, config: LintConfig) -> tuple[FileRole, str, str]:
     return role, module, cfgmod.package_of(module, path)
 
 
-def _hits(tree: ast.Module, path: str, config: LintConfig) -> tuple[list[Hit], Collector]:
+def _hits(
+    tree: ast.Module, path: str, config: LintConfig, source: str | None
+) -> tuple[list[Hit], Collector]:
     role, module, package = file_role(path, config)
-    collector = Collector(module, package, config.guard_functions)
+    triggers = Triggers.of(source) if source is not None else None
+    collector = Collector(module, package, config.guard_functions, triggers)
     collected = collector.run(tree)
+    if collector.missed and triggers is not None:
+        # An alias hid a trigger word (lint_rules.prefilter): walk everything instead.
+        collector.release()
+        collector = Collector(module, package, config.guard_functions)
+        collected = collector.run(tree)
     classifier = Classifier(config.facade_modules)
     hits = list(
         itertools.chain(
@@ -66,10 +75,13 @@ def _hits(tree: ast.Module, path: str, config: LintConfig) -> tuple[list[Hit], C
     return hits, collector
 
 
-def hits_for_tree(tree: ast.Module, path: str, config: LintConfig) -> list[Hit]:
+def hits_for_tree(
+    tree: ast.Module, path: str, config: LintConfig, source: str | None = None
+) -> list[Hit]:
     """Every rule hit in ``tree`` before noqa and select/ignore filtering, with the contexts
-    the fixer's facts are derived from."""
-    return _hits(tree, path, config)[0]
+    the fixer's facts are derived from.  With the ``source`` text, statements no rule can care
+    about are skipped (:mod:`lint_rules.prefilter`); the hits are the same."""
+    return _hits(tree, path, config, source)[0]
 
 
 # (line, col, code, detail): a hit without its node and context.
@@ -99,10 +111,13 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def decide(tree: ast.Module, path: str, config: LintConfig) -> list[Decided]:
-    """Every hit as ``(line, col, code, detail)``: what ``check`` and the flake8 plugin need."""
+def decide(
+    tree: ast.Module, path: str, config: LintConfig, source: str | None = None
+) -> list[Decided]:
+    """Every hit as ``(line, col, code, detail)``: what ``check`` and the flake8 plugin need
+    (``source`` as for :func:`hits_for_tree`)."""
     with gc_paused():
-        hits, collector = _hits(tree, path, config)
+        hits, collector = _hits(tree, path, config, source)
         decided = _decided(hits)
         collector.release()
     return decided
@@ -146,7 +161,7 @@ def check_source(
         if isinstance(parsed, Finding):
             found = [parsed] if config.enabled("REC000") else []
             return with_fingerprints(None, found) if fingerprint else found
-        decided = decide(parsed, path, config)
+        decided = decide(parsed, path, config, source)
         findings = findings_from_hits(decided, path, source.splitlines(), config)
         if fingerprint:
             findings = with_fingerprints(parsed, findings)
@@ -164,7 +179,7 @@ def analyse(source: str, path: str, config: LintConfig) -> list[Finding]:
     parsed = parse(source, path)
     if isinstance(parsed, Finding):
         return [parsed] if config.enabled("REC000") else []
-    hits = hits_for_tree(parsed, path, config)
+    hits = hits_for_tree(parsed, path, config, source)
     findings = findings_from_hits(_decided(hits), path, source.splitlines(), config)
     role = file_role(path, config)[0]
     # REC002/REC003 fixes import from the façade: none without one, none inside it.
