@@ -152,25 +152,37 @@ def parse(source: str, path: str) -> ast.Module | Finding:
 
 
 def check_source(
-    source: str, path: str, config: LintConfig, *, fingerprint: bool = False
+    source: str, path: str, config: LintConfig, *, fingerprint: int = 0
 ) -> list[Finding]:
-    """All findings for one file's text, sorted; with ``fingerprint``, each carries its
-    baseline fingerprint (:mod:`lint_rules.baseline`)."""
+    """All findings for one file's text, sorted; with a ``fingerprint`` version (see
+    :mod:`lint_rules.baseline`; 0 for none), each carries its baseline fingerprint."""
     with gc_paused():
         parsed = parse(source, path)
         if isinstance(parsed, Finding):
             found = [parsed] if config.enabled("REC000") else []
-            return with_fingerprints(None, found) if fingerprint else found
+            return with_fingerprints(None, found, source, fingerprint) if fingerprint else found
         decided = decide(parsed, path, config, source)
-        findings = findings_from_hits(decided, path, source.splitlines(), config)
+        lines = source.splitlines() if decided else []  # for noqa comments only
+        findings = findings_from_hits(decided, path, lines, config)
         if fingerprint:
-            findings = with_fingerprints(parsed, findings)
+            findings = with_fingerprints(parsed, findings, source, fingerprint)
         del parsed  # freed here, while the collector is still paused
     return findings
 
 
-def with_fingerprints(tree: ast.Module | None, findings: list[Finding]) -> list[Finding]:
-    prints = baseline.fingerprints(tree or ast.Module(body=[], type_ignores=[]), findings)
+def with_fingerprints(
+    tree: ast.Module | None,
+    findings: list[Finding],
+    source: str = "",
+    version: int = baseline.FORMAT_VERSION,
+) -> list[Finding]:
+    """``findings`` carrying their baseline fingerprints of ``version``, from the file's tree
+    and text."""
+    if not findings:
+        return findings
+    lines = baseline.source_lines(source)
+    module = tree or ast.Module(body=[], type_ignores=[])
+    prints = baseline.fingerprints(module, findings, lines, version)
     return [replace(f, fingerprint=p) for f, p in zip(findings, prints, strict=True)]
 
 

@@ -56,9 +56,13 @@ class RecPlugin:
     resolver: ClassVar[ConfigResolver] = ConfigResolver()
     baselines: ClassVar[dict[Path, Baseline]] = {}
 
-    def __init__(self, tree: ast.AST, filename: str = "stdin") -> None:
+    def __init__(
+        self, tree: ast.AST, filename: str = "stdin", lines: list[str] | None = None
+    ) -> None:
         self.tree = tree
         self.filename = filename
+        # flake8 parsed exactly these lines joined; the pre-filter and fingerprints read them.
+        self.source = "".join(lines) if lines is not None else None
 
     @classmethod
     def add_options(cls, parser: Any) -> None:
@@ -109,7 +113,7 @@ class RecPlugin:
         if not isinstance(self.tree, ast.Module):
             return
         config = self._config()
-        decided = decide(self.tree, self.filename, config)
+        decided = decide(self.tree, self.filename, config, self.source)
         recorded = self._baseline(config)
         if recorded is not None:
             decided = self._not_in(recorded, self.tree, decided)
@@ -132,7 +136,10 @@ class RecPlugin:
                 if not suppressed(lines, line, code)
             }
         )
-        new, _matched = recorded.split(with_fingerprints(tree, findings))
+        source = self.source if self.source is not None else "\n".join(lines)
+        new, _matched = recorded.split(
+            with_fingerprints(tree, findings, source, recorded.version)
+        )
         kept = {(f.line, f.col, f.code) for f in new}
         return [row for row in decided if row[:3] in kept]
 
