@@ -26,6 +26,7 @@ import ast
 import copy
 import hashlib
 import json
+import operator
 import os
 import re
 from bisect import bisect_right
@@ -40,6 +41,7 @@ FORMAT_VERSION = 2
 # Versions read: 1 (fingerprints of ``ast.unparse``) and the current one.
 READABLE_VERSIONS = (1, FORMAT_VERSION)
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+_LINENO = operator.attrgetter("lineno")  # C speed as bisect's key
 # A string literal on one line (kept), or a comment (dropped).
 _COMMENT = re.compile(r"""("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|#[^\n]*""")
 
@@ -75,19 +77,16 @@ def _spanning(tree: ast.AST, line: int) -> list[ast.AST]:
                     if case.pattern.lineno <= line <= (case.body[-1].end_lineno or line):
                         inner = case
                 continue
-            index = bisect_right(body, line, key=_first_line) - 1
+            index = bisect_right(body, line, key=_LINENO) - 1
             while index >= 0 and (body[index].end_lineno or body[index].lineno) >= line:
                 child = body[index]
                 found.append(child)
-                if any(getattr(child, field, None) for field in _BODIES):
+                # Compound statements and handlers only (``match`` has cases, no body).
+                if hasattr(child, "body") or type(child) is ast.Match:
                     inner = child
                 index -= 1
         node = inner
     return found
-
-
-def _first_line(node: ast.AST) -> int:
-    return int(getattr(node, "lineno", 0))
 
 
 def _unparsed_header(node: ast.AST) -> str:
@@ -203,9 +202,15 @@ def keys(findings: Sequence[Finding], root: Path) -> list[Key]:
     order = sorted(range(len(findings)), key=lambda i: (findings[i].line, findings[i].col))
     seen: dict[tuple[str, str, str], int] = {}
     result: list[Key | None] = [None] * len(findings)
+    # A file has many findings; normalising its path once per file, not per finding, matters
+    # with a large baseline (path resolution was most of a baseline's cost).
+    files: dict[str, str] = {}
     for index in order:
         finding = findings[index]
-        base = (normalise(finding.path, root), finding.code, finding.fingerprint or "")
+        file = files.get(finding.path)
+        if file is None:
+            file = files[finding.path] = normalise(finding.path, root)
+        base = (file, finding.code, finding.fingerprint or "")
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1
         result[index] = (*base, occurrence)

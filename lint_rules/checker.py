@@ -15,7 +15,6 @@ import itertools
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 
 from lint_rules import baseline
 from lint_rules import config as cfgmod
@@ -160,12 +159,13 @@ def check_source(
         parsed = parse(source, path)
         if isinstance(parsed, Finding):
             found = [parsed] if config.enabled("REC000") else []
-            return with_fingerprints(None, found, source, fingerprint) if fingerprint else found
+            return with_fingerprints(None, found, [], fingerprint) if fingerprint else found
         decided = decide(parsed, path, config, source)
-        lines = source.splitlines() if decided else []  # for noqa comments only
+        # Numbered as the parser numbers them (str.splitlines also splits at form feeds).
+        lines = baseline.source_lines(source) if decided else []
         findings = findings_from_hits(decided, path, lines, config)
         if fingerprint:
-            findings = with_fingerprints(parsed, findings, source, fingerprint)
+            findings = with_fingerprints(parsed, findings, lines, fingerprint)
         del parsed  # freed here, while the collector is still paused
     return findings
 
@@ -173,17 +173,19 @@ def check_source(
 def with_fingerprints(
     tree: ast.Module | None,
     findings: list[Finding],
-    source: str = "",
+    lines: list[str],
     version: int = baseline.FORMAT_VERSION,
 ) -> list[Finding]:
     """``findings`` carrying their baseline fingerprints of ``version``, from the file's tree
-    and text."""
+    and lines (:func:`lint_rules.baseline.source_lines`)."""
     if not findings:
         return findings
-    lines = baseline.source_lines(source)
     module = tree or ast.Module(body=[], type_ignores=[])
     prints = baseline.fingerprints(module, findings, lines, version)
-    return [replace(f, fingerprint=p) for f, p in zip(findings, prints, strict=True)]
+    return [
+        Finding(f.path, f.line, f.col, f.code, f.message, f.fix, p)
+        for f, p in zip(findings, prints, strict=True)
+    ]
 
 
 def analyse(source: str, path: str, config: LintConfig) -> list[Finding]:
@@ -192,7 +194,7 @@ def analyse(source: str, path: str, config: LintConfig) -> list[Finding]:
     if isinstance(parsed, Finding):
         return [parsed] if config.enabled("REC000") else []
     hits = hits_for_tree(parsed, path, config, source)
-    findings = findings_from_hits(_decided(hits), path, source.splitlines(), config)
+    findings = findings_from_hits(_decided(hits), path, baseline.source_lines(source), config)
     role = file_role(path, config)[0]
     # REC002/REC003 fixes import from the façade: none without one, none inside it.
     facade = config.facade_modules[0] if config.facade_modules and not role.is_facade else None

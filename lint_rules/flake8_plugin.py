@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from lint_rules.baseline import Baseline
+from lint_rules.baseline import Baseline, source_lines
 from lint_rules.catalog import BY_CODE, VERSION
 from lint_rules.checker import decide, with_fingerprints
 from lint_rules.config import ConfigResolver, LintConfig, baseline_path
@@ -128,7 +128,7 @@ class RecPlugin:
         self, recorded: Baseline, tree: ast.Module, decided: list[tuple[int, int, str, str]]
     ) -> list[tuple[int, int, str, str]]:
         """The hits the baseline does not hold, keyed as ``check`` keys them (after noqa)."""
-        lines = self._lines()
+        lines = source_lines(self.source) if self.source is not None else self._lines()
         findings = sorted(
             {
                 Finding(self.filename, line, col, code, detail)
@@ -136,15 +136,12 @@ class RecPlugin:
                 if not suppressed(lines, line, code)
             }
         )
-        source = self.source if self.source is not None else "\n".join(lines)
-        new, _matched = recorded.split(
-            with_fingerprints(tree, findings, source, recorded.version)
-        )
+        new, _matched = recorded.split(with_fingerprints(tree, findings, lines, recorded.version))
         kept = {(f.line, f.col, f.code) for f in new}
         return [row for row in decided if row[:3] in kept]
 
     def _lines(self) -> list[str]:
         try:
-            return Path(self.filename).read_text(encoding="utf-8").splitlines()
+            return source_lines(Path(self.filename).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             return []

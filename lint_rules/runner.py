@@ -74,7 +74,7 @@ def check_file(
     source = decode(content, path)
     if isinstance(source, Finding):
         found = [source] if config.enabled("REC000") else []
-        return with_fingerprints(None, found, "", fingerprint) if fingerprint else found
+        return with_fingerprints(None, found, [], fingerprint) if fingerprint else found
     return check_source(source, path, config, fingerprint=fingerprint)
 
 

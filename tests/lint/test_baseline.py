@@ -227,6 +227,13 @@ def test_a_version_1_baseline_still_silences_and_prunes_in_its_version(legacy: P
         ("print('é', 1)", "print('è', 1)", False),
         ("print('x')", "print('x', 2)", False),
         ("if print(1):\n    a = 1", "if print(1):\n    a = 2", True),
+        ("a = 1; print('x')", "b = 2; print('x')", True),
+        (
+            "match v:\n    case 1:\n        print('x')",
+            "match w:\n    case 2:\n        print('x')",
+            True,
+        ),
+        ("try:\n    pass\nexcept E:\n    print(1)", "try:\n    x()\nexcept E:\n    print(1)", True),
     ],
 )
 def test_fingerprints_ignore_layout_not_content(before: str, after: str, same: bool) -> None:

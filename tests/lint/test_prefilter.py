@@ -164,3 +164,11 @@ def test_touch_is_inclusive() -> None:
 )
 def test_hides_trigger(name: str, asname: str | None, hides: bool) -> None:
     assert hides_trigger(name, asname) is hides
+
+
+def test_lines_are_numbered_as_the_parser_numbers_them() -> None:
+    # A form feed is not a line break for the parser (str.splitlines would shift the noqa).
+    source = "x = 1\f\nprint('x')  # noqa: REC001\nprint('y')\n"
+    assert [(f.line, f.code) for f in check_source(source, "pkg/module.py", CONFIG)] == [
+        (3, "REC001")
+    ]
