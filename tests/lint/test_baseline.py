@@ -195,7 +195,7 @@ def test_an_unparsable_file_is_baselined_by_its_line(legacy: Path) -> None:
     assert (status, codes(out)) == (1, [(3, "REC000")])
 
 
-# Written by lint_rules 0.2.0 (fingerprints of ast.unparse) for LEGACY as app/legacy.py.
+# Written by the format 1 code (fingerprints of ast.unparse) for LEGACY as app/legacy.py.
 V1_BASELINE = Path(__file__).parent / "legacy" / "legacy-v1.rec-baseline.json"
 
 
