@@ -83,6 +83,13 @@ ROWS: list[tuple[str, list[tuple[int, str]]]] = [
     ("def f():\n    ValueError = 1\n    def g():\n        nonlocal ValueError\n        raise ValueError", []),  # noqa: E501
     ("n = (ValueError := Shadow)\nraise ValueError", []),
     ("if (ValueError := Shadow):\n    pass\nraise ValueError", []),
+    # Each rule's own word keeps its statement (and the function around it) walked.
+    ("def f():\n    quit()", [(2, "REC007")]),
+    ("def f():\n    out = sys.__stdout__\nimport sys", [(2, "REC006")]),
+    ("def f():\n    assert f", [(2, "REC002")]),
+    ("def f():\n    try:\n        pass\n    except:\n        pass", [(4, "REC005")]),
+    ("def f():\n    raise ValueError", [(2, "REC003")]),
+    ("import os\ndef f():\n    os.write(1, b'')", [(3, "REC006")]),
     # Identifiers are NFKC-normalised: this is print.
     ("\uff50\uff52\uff49\uff4e\uff54('x')", [(1, "REC001")]),
     # Calls in a handler count for REC005 whatever they are called.
