@@ -185,11 +185,16 @@ def source_lines(source: str) -> list[str]:
 
 
 def normalise(path: str, root: Path) -> str:
-    """``path`` relative to ``root`` (the baseline's directory) in POSIX form when inside it."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        text = absolute.relative_to(Path(os.path.abspath(root))).as_posix()
-    except ValueError:
+    """``path`` relative to ``root`` (the baseline's directory) in POSIX form when inside it.
+
+    String operations on ``os.path.abspath``'s normal form, not pathlib (it was most of the
+    cost of matching a large baseline)."""
+    absolute, base = os.path.abspath(path), os.path.abspath(root)
+    if absolute == base:
+        text = "."
+    elif absolute.startswith(base.rstrip(os.sep) + os.sep):
+        text = absolute[len(base.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+    else:
         text = PurePosixPath(path.replace("\\", "/")).as_posix()
     while text.startswith("./"):
         text = text[2:]
