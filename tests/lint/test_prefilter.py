@@ -90,6 +90,13 @@ ROWS: list[tuple[str, list[tuple[int, str]]]] = [
     ("def f():\n    try:\n        pass\n    except:\n        pass", [(4, "REC005")]),
     ("def f():\n    raise ValueError", [(2, "REC003")]),
     ("import os\ndef f():\n    os.write(1, b'')", [(3, "REC006")]),
+    ("@print('x')\nclass C:\n    pass", [(1, "REC001")]),
+    # A skipped class body binds nothing outside the class.
+    ("class C:\n    ValueError = Shadow\nraise ValueError", [(3, "REC003")]),
+    # The walrus binds in the enclosing scope, not the comprehension's.
+    ("from builtins import print\n[print(1) for _ in y if (print := log)]", [(2, "REC001")]),
+    # Only ``if`` has a TYPE_CHECKING branch.
+    ("while TYPE_CHECKING:\n    print(1)", [(2, "REC001")]),
     # Identifiers are NFKC-normalised: this is print.
     ("\uff50\uff52\uff49\uff4e\uff54('x')", [(1, "REC001")]),
     # Calls in a handler count for REC005 whatever they are called.
@@ -131,6 +138,13 @@ def test_the_filter_skips_what_cannot_matter() -> None:
     assert _scopes(QUIET, Triggers.of(QUIET)) == 1
     loud = QUIET.replace("lambda: 1", "lambda: print(1)")
     assert _scopes(loud, Triggers.of(loud)) == 4  # module, C, g and the lambda
+    # Quiet statements inside a walked function: their lambdas are not entered.
+    walked = (
+        "def h():\n    print(1)\n    y: int = lambda: 2\n    y += (lambda: 3)\n"
+        "    return lambda: 4\n"
+    )
+    assert _scopes(walked, None) == 5
+    assert _scopes(walked, Triggers.of(walked)) == 2  # module and h
 
 
 @pytest.mark.parametrize(
