@@ -65,12 +65,14 @@ ROWS: list[tuple[str, list[tuple[int, str]]]] = [
     ("def f():\n    w(1, b'')\nfrom os import write as w", [(2, "REC006")]),
     ("def f():\n    p('x')\nfrom builtins import print as p", [(2, "REC001")]),
     ("import sys\ndef f():\n    bye(1)\nfrom sys import exit as bye", [(3, "REC007")]),
+    ("def f():\n    w(1, b'')\nimport os.write as w", [(2, "REC006")]),
     # An alias keeping the word needs no second walk, and still finds.
     ("from os import _exit as os_exit\ndef f():\n    os_exit(1)", [(3, "REC007")]),
     # Bindings of statements with nothing to report still shadow.
     ("ValueError = Shadow\nraise ValueError", []),
     ("ValueError: type = Shadow\nraise ValueError", []),
     ("def f():\n    ValueError = Shadow\n    raise ValueError", []),
+    ("def f():\n    ValueError = Shadow\nraise ValueError", [(3, "REC003")]),
     ("for ValueError in xs:\n    pass\nraise ValueError", []),
     ("for ValueError in xs: pass\nraise ValueError", []),
     ("if cond:\n    ValueError = Shadow\nraise ValueError", []),
