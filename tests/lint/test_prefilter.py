@@ -143,9 +143,9 @@ def test_the_filter_skips_what_cannot_matter() -> None:
     # Quiet statements inside a walked function: their lambdas are not entered.
     walked = (
         "def h():\n    print(1)\n    y: int = lambda: 2\n    y += (lambda: 3)\n"
-        "    return lambda: 4\n"
+        "    z = lambda: 5\n    return lambda: 4\n"
     )
-    assert _scopes(walked, None) == 5
+    assert _scopes(walked, None) == 6
     assert _scopes(walked, Triggers.of(walked)) == 2  # module and h
 
 
