@@ -124,7 +124,15 @@ def test_rows(source: str, expected: list[tuple[int, str]]) -> None:
 def _scopes(source: str, triggers: Triggers | None) -> int:
     collector = Collector("pkg.module", "pkg", (), triggers)
     collector.run(ast.parse(source))
+    assert collector.missed is False  # no alias hides a word here: one walk is enough
     return len(collector.scopes)
+
+
+def test_an_alias_hiding_a_word_is_noticed() -> None:
+    source = "def f():\n    w(1)\nfrom os import write as w\n"
+    collector = Collector("pkg.module", "pkg", (), Triggers.of(source))
+    collector.run(ast.parse(source))
+    assert collector.missed is True
 
 
 QUIET = (
