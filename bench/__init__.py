@@ -6,6 +6,7 @@ report whose figures all come from that run. The parts:
 
 * ``bench.part_recorder``: overhead and peak memory of our recorder, the Rust recorder and no-op
   hooks against untraced runs of the workloads in ``bench/workloads``;
-* ``bench.part_lint``: lint speed on the standard library against flake8, ruff and Fixit;
+* ``bench.part_lint``: lint speed on the standard library against flake8, ruff and the ``ast.parse``
+  reference;
 * ``bench.part_faults``: fault-sweep throughput and the cost of the fault seams.
 """

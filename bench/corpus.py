@@ -1,7 +1,7 @@
 """The lint corpus: the standard library of the 3.11 interpreter without its tests, copied.
 
 Every tool lints the same copy, under a scratch directory, because some tools skip files under
-hidden directories (Fixit ignores everything below ``~/.pyenv``) and caches must not be written
+hidden directories (some ignore everything below ``~/.pyenv``) and caches must not be written
 into the interpreter's own tree. Quick mode takes a deterministic subset (every Nth file).
 """
 

@@ -5,8 +5,7 @@ marker says they hold the requested packages), so they never touch the project's
 
 * ``.venv-rust-312``: ``codetracer-python-recorder`` 0.3.0 on Python 3.12 (it has no 3.11 wheel);
 * ``.venv-flake8``: flake8 alone, the same version as ``.venv``'s, for a baseline without our
-  plugin (flake8 runs every installed plugin whatever ``--select`` says);
-* ``.venv-fixit``: Fixit, for the libcst engine's peer.
+  plugin (flake8 runs every installed plugin whatever ``--select`` says).
 
 Anything that cannot be found or installed raises :class:`~bench.errors.Unavailable` with a
 reason the report prints.
@@ -27,7 +26,6 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 
 RUST_RECORDER = "codetracer-python-recorder==0.3.0"
-FIXIT = "fixit==2.2.1"
 _MARKER = ".bench-ready"
 
 
@@ -121,11 +119,6 @@ def flake8_baseline_python(python311: Path) -> Path:
     except metadata.PackageNotFoundError as exc:
         raise Unavailable("flake8 is not installed in the benchmark's environment") from exc
     return ensure_venv(".venv-flake8", python311, [f"flake8=={version}"])
-
-
-def fixit_python(python311: Path) -> Path:
-    """The python of the venv holding Fixit."""
-    return ensure_venv(".venv-fixit", python311, [FIXIT])
 
 
 def python_version(python: Path) -> str:

@@ -1,9 +1,9 @@
-"""Part 2: lint speed on the standard library (tests left out), ours against flake8, ruff, Fixit
-and the cost of ``ast.parse`` itself.
+"""Part 2: lint speed on the standard library (tests left out), ours against flake8, ruff and
+the cost of ``ast.parse`` itself.
 
-Two corpora: the whole tree for the fast tools (flake8 with and without our plugin, our fast
-check, ruff, the ``ast.parse`` reference), and a fixed sample of it for the libcst engines (ours
-and Fixit), which are one to two orders of magnitude slower. Both are copied into a temporary
+Three corpora: the whole tree for the fast tools (our check, ruff, the ``ast.parse``
+reference), every 4th file for flake8 with and without our plugin, and a fixed sample for
+``fix`` (libcst), which is one to two orders of magnitude slower. All are copied into a temporary
 directory outside the repository, so no tool picks up this project's configuration.
 """
 

@@ -5,10 +5,15 @@ source, plus an occurrence index among identical statements of that file (never 
 number), so moving code or editing other lines keeps an old finding baselined, while copying an
 offending line elsewhere makes a new one.
 
-* The fingerprint hashes ``ast.unparse`` of the innermost statement holding the finding (comments,
-  spacing and quoting do not matter); a compound statement counts by its header only (``if``'s
-  test, ``with``'s items...), not its body.  For REC005 it covers the ``except`` clause and the
-  handler's last statement (the one that lets the error go), not the whole handler.
+* The fingerprint hashes the normalised source of the innermost statement holding the finding
+  (comments, spacing and quote characters do not matter); a compound statement counts by its
+  header only (``if``'s test, ``with``'s items...), not its body.  For REC005 it covers the
+  ``except`` clause and the handler's last statement (the one that lets the error go), not the
+  whole handler.  Only statements holding a finding are looked at: the descent from the module
+  bisects each body by line, and the text is sliced from the source (format version 2).
+  Version 1 files hashed ``ast.unparse`` of the same statements instead, several times slower;
+  they are still read, matched with version 1 fingerprints and pruned in place
+  (``--write-baseline`` rewrites one as version 2).
 * Files are keyed relative to the baseline file's directory, in POSIX form: ``./x.py`` (flake8)
   and ``x.py`` (the CLI) are the same file.
 * The file is sorted JSON with a format version; one that cannot be read, or has another
@@ -21,8 +26,10 @@ import ast
 import copy
 import hashlib
 import json
+import operator
 import os
-from bisect import bisect_left, bisect_right
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -30,8 +37,20 @@ from pathlib import Path, PurePosixPath
 from lint_rules.errors import LintUsageError
 from lint_rules.findings import Finding
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Versions read: 1 (fingerprints of ``ast.unparse``) and the current one.
+READABLE_VERSIONS = (1, FORMAT_VERSION)
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+_LINENO = operator.attrgetter("lineno")  # C speed as bisect's key
+# The fields holding nested statements, by node type (looking up only these halves the cost of
+# finding a statement); anything else holds none.
+_NESTED: dict[type, tuple[str, ...]] = {
+    cls: tuple(name for name in _BODIES if name in getattr(cls, "_fields", ()))
+    for cls in (*ast.stmt.__subclasses__(), ast.Module, ast.ExceptHandler, ast.match_case)
+}
+_NESTED = {cls: names for cls, names in _NESTED.items() if names}
+# A string literal on one line (kept), or a comment (dropped).
+_COMMENT = re.compile(r"""("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|#[^\n]*""")
 
 # (file, code, fingerprint, occurrence)
 Key = tuple[str, str, str, int]
@@ -46,41 +65,82 @@ class BaselineError(LintUsageError):
         return f"[{self.code}] {super().__str__()}"
 
 
-def _covering(tree: ast.AST, lines: list[int]) -> dict[int, list[ast.AST]]:
-    """Line -> the statements and ``except`` clauses spanning it, outermost first, for the
-    given (sorted) lines only; subtrees spanning none of them are not visited."""
-    covering: dict[int, list[ast.AST]] = {}
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.stmt | ast.ExceptHandler):
-            start, end = node.lineno, node.end_lineno or node.lineno
-            for line in lines[bisect_left(lines, start) : bisect_right(lines, end)]:
-                covering.setdefault(line, []).append(node)
-        for name in _BODIES:
-            for child in getattr(node, name, None) or ():
-                first: int | None = getattr(child, "lineno", None)
-                if first is None:  # a ``case``: no position of its own, look inside
-                    stack.append(child)
-                    continue
-                last: int = getattr(child, "end_lineno", None) or first
-                index = bisect_left(lines, first)
-                if index < len(lines) and lines[index] <= last:
-                    stack.append(child)
-    return covering
+def _spanning(tree: ast.AST, line: int) -> list[ast.AST]:
+    """The statements and ``except`` clauses spanning ``line``, outermost first.
+
+    One bisection per body on the way down (bodies are in line order), never a walk of the
+    file.  Several siblings span a line only when they share it (``a; b``); only a compound
+    statement, of which a line holds at most one per level, is descended into."""
+    found: list[ast.AST] = []
+    node: ast.AST | None = tree
+    while node is not None:
+        inner: ast.AST | None = None
+        for name in _NESTED.get(type(node), ()):
+            body = getattr(node, name)
+            if not body:
+                continue
+            if name == "cases":  # a ``case`` has no position of its own, nor a record here
+                for case in body:
+                    if case.pattern.lineno <= line <= (case.body[-1].end_lineno or line):
+                        inner = case
+                continue
+            index = bisect_right(body, line, key=_LINENO) - 1
+            while index >= 0 and (body[index].end_lineno or body[index].lineno) >= line:
+                child = body[index]
+                found.append(child)
+                if type(child) in _NESTED:  # compound statements and handlers only
+                    inner = child
+                index -= 1
+        node = inner
+    return found
 
 
-def _header(node: ast.AST) -> str:
-    """A statement's normalised source without its nested bodies."""
+def _unparsed_header(node: ast.AST) -> str:
+    """Version 1: a statement's ``ast.unparse`` without its nested bodies."""
     shallow = copy.copy(node)
     for name in _BODIES:
         if isinstance(getattr(shallow, name, None), list):
             setattr(shallow, name, [])
     if isinstance(shallow, ast.ExceptHandler):
         return f"except {ast.unparse(shallow.type) if shallow.type else ''} as {shallow.name}"
-    if isinstance(shallow, ast.match_case):
-        return f"case {ast.unparse(shallow.pattern)}"
     return ast.unparse(shallow)
+
+
+def _cut(line: str, start: int, end: int | None) -> str:
+    """``line`` between two of ``ast``'s UTF-8 byte columns."""
+    if line.isascii():
+        return line[start:end]
+    return line.encode()[start:end].decode("utf-8", "replace")
+
+
+class _Source:
+    """Slices of one file's text at ``ast`` positions, normalised for fingerprints."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = lines
+
+    def segment(self, first: int, col: int, last: int, end_col: int | None) -> str:
+        lines = self.lines
+        if not 0 < first <= last <= len(lines):
+            return ""
+        if first == last:
+            return _cut(lines[first - 1], col, end_col)
+        head, tail = _cut(lines[first - 1], col, None), _cut(lines[last - 1], 0, end_col)
+        return "\n".join([head, *lines[first : last - 1], tail])
+
+    def header(self, node: ast.AST) -> str:
+        """The statement's text up to its first nested statement (all of it for a simple
+        one), without comments and whitespace, ``'`` read as ``"``."""
+        body = getattr(node, "body", None)
+        first, col = getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+        if isinstance(body, list) and body:
+            text = self.segment(first, col, body[0].lineno, body[0].col_offset)
+        else:
+            last = getattr(node, "end_lineno", None) or first
+            text = self.segment(first, col, last, getattr(node, "end_col_offset", None))
+        if "#" in text:
+            text = _COMMENT.sub(lambda found: found.group(1) or "", text)
+        return "".join(text.replace("'", '"').split())
 
 
 def _contains(node: ast.AST, line: int, col: int) -> bool:
@@ -90,12 +150,21 @@ def _contains(node: ast.AST, line: int, col: int) -> bool:
     return start <= (line, col) <= end
 
 
-def fingerprints(tree: ast.Module, findings: Sequence[Finding]) -> list[str]:
-    """The fingerprint of each finding (same order), from the file's tree."""
-    covering = _covering(tree, sorted({f.line for f in findings})) if findings else {}
+def fingerprints(
+    tree: ast.Module,
+    findings: Sequence[Finding],
+    lines: Sequence[str] = (),
+    version: int = FORMAT_VERSION,
+) -> list[str]:
+    """The fingerprint of each finding (same order), from the file's tree and (version 2) its
+    source ``lines`` as the parser numbers them (:func:`source_lines`)."""
+    header = _Source(lines).header if version != 1 else _unparsed_header
+    spanning: dict[int, list[ast.AST]] = {}
     result = []
     for finding in findings:
-        candidates = covering.get(finding.line, [])
+        candidates = spanning.get(finding.line)
+        if candidates is None:
+            candidates = spanning[finding.line] = _spanning(tree, finding.line)
         # The innermost statement holding the finding: the last of its line containing it.
         holding = next(
             (s for s in reversed(candidates) if _contains(s, finding.line, finding.col)), None
@@ -103,21 +172,35 @@ def fingerprints(tree: ast.Module, findings: Sequence[Finding]) -> list[str]:
         if holding is None:
             text = f"{finding.line}"  # nothing to anchor to (REC000): the line it is on
         elif finding.code == "REC005" and isinstance(holding, ast.ExceptHandler):
-            last = _header(holding.body[-1]) if holding.body else ""
-            text = _header(holding) + "\n" + last
+            last = header(holding.body[-1]) if holding.body else ""
+            text = header(holding) + "\n" + last
         else:
-            text = _header(holding)
+            text = header(holding)
         digest = hashlib.sha256(f"{finding.code}\0{text}".encode()).hexdigest()
         result.append(digest[:20])
     return result
 
 
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(source: str) -> list[str]:
+    """``source`` split into lines the way the parser counts them (not ``str.splitlines``,
+    which also splits at form feeds and other separators)."""
+    return _NEWLINE.split(source) if "\r" in source else source.split("\n")
+
+
 def normalise(path: str, root: Path) -> str:
-    """``path`` relative to ``root`` (the baseline's directory) in POSIX form when inside it."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        text = absolute.relative_to(Path(os.path.abspath(root))).as_posix()
-    except ValueError:
+    """``path`` relative to ``root`` (the baseline's directory) in POSIX form when inside it.
+
+    String operations on ``os.path.abspath``'s normal form, not pathlib (it was most of the
+    cost of matching a large baseline)."""
+    absolute, base = os.path.abspath(path), os.path.abspath(root)
+    if absolute == base:
+        text = "."
+    elif absolute.startswith(base.rstrip(os.sep) + os.sep):
+        text = absolute[len(base.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+    else:
         text = PurePosixPath(path.replace("\\", "/")).as_posix()
     while text.startswith("./"):
         text = text[2:]
@@ -130,9 +213,15 @@ def keys(findings: Sequence[Finding], root: Path) -> list[Key]:
     order = sorted(range(len(findings)), key=lambda i: (findings[i].line, findings[i].col))
     seen: dict[tuple[str, str, str], int] = {}
     result: list[Key | None] = [None] * len(findings)
+    # A file has many findings; normalising its path once per file, not per finding, matters
+    # with a large baseline (path resolution was most of a baseline's cost).
+    files: dict[str, str] = {}
     for index in order:
         finding = findings[index]
-        base = (normalise(finding.path, root), finding.code, finding.fingerprint or "")
+        file = files.get(finding.path)
+        if file is None:
+            file = files[finding.path] = normalise(finding.path, root)
+        base = (file, finding.code, finding.fingerprint or "")
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1
         result[index] = (*base, occurrence)
@@ -141,10 +230,12 @@ def keys(findings: Sequence[Finding], root: Path) -> list[Key]:
 
 @dataclass
 class Baseline:
-    """The recorded keys and where the file lives (its directory anchors the file names)."""
+    """The recorded keys and where the file lives (its directory anchors the file names);
+    ``version`` says how its fingerprints were made (a pruned file keeps its version)."""
 
     path: Path
     entries: set[Key]
+    version: int = FORMAT_VERSION
 
     @property
     def root(self) -> Path:
@@ -156,11 +247,12 @@ class Baseline:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise BaselineError(f"cannot read baseline {path}: {exc}") from exc
-        if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
-            found = data.get("version") if isinstance(data, dict) else None
+        found = data.get("version") if isinstance(data, dict) else None
+        if found not in READABLE_VERSIONS or type(found) is not int:
+            readable = " and ".join(map(str, READABLE_VERSIONS))
             raise BaselineError(
                 f"baseline {path} has format version {found!r}; this lint_rules reads "
-                f"version {FORMAT_VERSION} (write a new one with --write-baseline)"
+                f"versions {readable} (write a new one with --write-baseline)"
             )
         try:
             entries = {
@@ -169,7 +261,7 @@ class Baseline:
             }
         except (KeyError, TypeError, ValueError) as exc:
             raise BaselineError(f"baseline {path} has a malformed entry: {exc!r}") from exc
-        return cls(path, entries)
+        return cls(path, entries, found)
 
     def text(self) -> str:
         """Stable, sorted JSON (meant to be committed)."""
@@ -177,7 +269,7 @@ class Baseline:
             {"file": f, "code": c, "fingerprint": p, "occurrence": n}
             for f, c, p, n in sorted(self.entries)
         ]
-        document = {"version": FORMAT_VERSION, "tool": "lint_rules", "entries": rows}
+        document = {"version": self.version, "tool": "lint_rules", "entries": rows}
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
     def split(self, findings: Sequence[Finding]) -> tuple[list[Finding], set[Key]]:

@@ -3,7 +3,10 @@
 A cache entry is keyed by the SHA-256 of (tool version, configuration fingerprint, path,
 file content), so editing a file, the configuration or upgrading the tool all miss naturally;
 there is nothing to invalidate.  Entries are small JSON files under ``.lint_rules_cache/`` written
-atomically (temp file + rename), so concurrent runs never read half an entry.  The cache is an
+atomically (temp file + rename), so concurrent runs never read half an entry.  They sit in one
+flat directory and the temp file is named after the entry and the writing process: a cold run
+writes one entry per file, and a shard directory or ``tempfile.mkstemp`` per entry cost a
+fifth of a cold ``check``.  The cache is an
 optimisation only: any I/O problem with it is ignored and the file is simply checked.
 """
 
@@ -12,14 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from lint_rules.catalog import VERSION
 from lint_rules.findings import Finding
 
 CACHE_DIR_NAME = ".lint_rules_cache"
-_LAYOUT = "v1"
+_LAYOUT = "v2"
 
 
 def cache_key(content: bytes, path: str, fingerprint: str) -> str:
@@ -38,11 +40,9 @@ class ResultCache:
         self.directory = directory / _LAYOUT if directory is not None else None
         self.hits = 0
         self.misses = 0
-        # Shard directories this process already made (one mkdir each, not one per entry).
-        self._made: set[Path] = set()
 
     def _entry(self, key: str) -> Path | None:
-        return None if self.directory is None else self.directory / key[:2] / f"{key}.json"
+        return None if self.directory is None else self.directory / f"{key}.json"
 
     def get(self, key: str) -> list[Finding] | None:
         entry = self._entry(key)
@@ -61,15 +61,16 @@ class ResultCache:
         entry = self._entry(key)
         if entry is None:
             return
-        payload = json.dumps([f.to_dict() for f in findings])
+        payload = json.dumps([f.to_dict() for f in findings]).encode("utf-8")
+        # Unique among concurrent writers: one process writes one entry at a time.
+        temp = f"{entry}.{os.getpid()}.tmp"
         try:
-            if entry.parent not in self._made:
-                entry.parent.mkdir(parents=True, exist_ok=True)
-                self._ignore_in_git(entry.parents[2])
-                self._made.add(entry.parent)
-            handle, temp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(payload)
+            try:
+                _write(temp, payload)
+            except FileNotFoundError:  # the first entry: make the directory (pool workers
+                entry.parent.mkdir(parents=True, exist_ok=True)  # race for it, harmlessly)
+                self._ignore_in_git(entry.parents[1])
+                _write(temp, payload)
             os.replace(temp, entry)
         except OSError:
             # A read-only checkout or a full disk only costs speed: the result is still correct.
@@ -80,3 +81,8 @@ class ResultCache:
         marker = root / ".gitignore"
         if not marker.exists():
             marker.write_text("# created by lint_rules\n*\n", encoding="utf-8")
+
+
+def _write(path: str, payload: bytes) -> None:
+    with open(path, "wb") as stream:
+        stream.write(payload)

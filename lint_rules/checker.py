@@ -15,7 +15,6 @@ import itertools
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 
 from lint_rules import baseline
 from lint_rules import config as cfgmod
@@ -25,6 +24,7 @@ from lint_rules.config import LintConfig
 from lint_rules.findings import Finding
 from lint_rules.fixfacts import FactFinder, with_fixes
 from lint_rules.noqa import suppressed
+from lint_rules.prefilter import Triggers
 from lint_rules.rules import (
     Classifier,
     FileRole,
@@ -49,10 +49,18 @@ def file_role(path: str, config: LintConfig) -> tuple[FileRole, str, str]:
     return role, module, cfgmod.package_of(module, path)
 
 
-def _hits(tree: ast.Module, path: str, config: LintConfig) -> tuple[list[Hit], Collector]:
+def _hits(
+    tree: ast.Module, path: str, config: LintConfig, source: str | None
+) -> tuple[list[Hit], Collector]:
     role, module, package = file_role(path, config)
-    collector = Collector(module, package, config.guard_functions)
+    triggers = Triggers.of(source) if source is not None else None
+    collector = Collector(module, package, config.guard_functions, triggers)
     collected = collector.run(tree)
+    if collector.missed and triggers is not None:
+        # An alias hid a trigger word (lint_rules.prefilter): walk everything instead.
+        collector.release()
+        collector = Collector(module, package, config.guard_functions)
+        collected = collector.run(tree)
     classifier = Classifier(config.facade_modules)
     hits = list(
         itertools.chain(
@@ -66,10 +74,13 @@ def _hits(tree: ast.Module, path: str, config: LintConfig) -> tuple[list[Hit], C
     return hits, collector
 
 
-def hits_for_tree(tree: ast.Module, path: str, config: LintConfig) -> list[Hit]:
+def hits_for_tree(
+    tree: ast.Module, path: str, config: LintConfig, source: str | None = None
+) -> list[Hit]:
     """Every rule hit in ``tree`` before noqa and select/ignore filtering, with the contexts
-    the fixer's facts are derived from."""
-    return _hits(tree, path, config)[0]
+    the fixer's facts are derived from.  With the ``source`` text, statements no rule can care
+    about are skipped (:mod:`lint_rules.prefilter`); the hits are the same."""
+    return _hits(tree, path, config, source)[0]
 
 
 # (line, col, code, detail): a hit without its node and context.
@@ -99,10 +110,13 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def decide(tree: ast.Module, path: str, config: LintConfig) -> list[Decided]:
-    """Every hit as ``(line, col, code, detail)``: what ``check`` and the flake8 plugin need."""
+def decide(
+    tree: ast.Module, path: str, config: LintConfig, source: str | None = None
+) -> list[Decided]:
+    """Every hit as ``(line, col, code, detail)``: what ``check`` and the flake8 plugin need
+    (``source`` as for :func:`hits_for_tree`)."""
     with gc_paused():
-        hits, collector = _hits(tree, path, config)
+        hits, collector = _hits(tree, path, config, source)
         decided = _decided(hits)
         collector.release()
     return decided
@@ -137,26 +151,41 @@ def parse(source: str, path: str) -> ast.Module | Finding:
 
 
 def check_source(
-    source: str, path: str, config: LintConfig, *, fingerprint: bool = False
+    source: str, path: str, config: LintConfig, *, fingerprint: int = 0
 ) -> list[Finding]:
-    """All findings for one file's text, sorted; with ``fingerprint``, each carries its
-    baseline fingerprint (:mod:`lint_rules.baseline`)."""
+    """All findings for one file's text, sorted; with a ``fingerprint`` version (see
+    :mod:`lint_rules.baseline`; 0 for none), each carries its baseline fingerprint."""
     with gc_paused():
         parsed = parse(source, path)
         if isinstance(parsed, Finding):
             found = [parsed] if config.enabled("REC000") else []
-            return with_fingerprints(None, found) if fingerprint else found
-        decided = decide(parsed, path, config)
-        findings = findings_from_hits(decided, path, source.splitlines(), config)
+            return with_fingerprints(None, found, [], fingerprint) if fingerprint else found
+        decided = decide(parsed, path, config, source)
+        # Numbered as the parser numbers them (str.splitlines also splits at form feeds).
+        lines = baseline.source_lines(source) if decided else []
+        findings = findings_from_hits(decided, path, lines, config)
         if fingerprint:
-            findings = with_fingerprints(parsed, findings)
+            findings = with_fingerprints(parsed, findings, lines, fingerprint)
         del parsed  # freed here, while the collector is still paused
     return findings
 
 
-def with_fingerprints(tree: ast.Module | None, findings: list[Finding]) -> list[Finding]:
-    prints = baseline.fingerprints(tree or ast.Module(body=[], type_ignores=[]), findings)
-    return [replace(f, fingerprint=p) for f, p in zip(findings, prints, strict=True)]
+def with_fingerprints(
+    tree: ast.Module | None,
+    findings: list[Finding],
+    lines: list[str],
+    version: int = baseline.FORMAT_VERSION,
+) -> list[Finding]:
+    """``findings`` carrying their baseline fingerprints of ``version``, from the file's tree
+    and lines (:func:`lint_rules.baseline.source_lines`)."""
+    if not findings:
+        return findings
+    module = tree or ast.Module(body=[], type_ignores=[])
+    prints = baseline.fingerprints(module, findings, lines, version)
+    return [
+        Finding(f.path, f.line, f.col, f.code, f.message, f.fix, p)
+        for f, p in zip(findings, prints, strict=True)
+    ]
 
 
 def analyse(source: str, path: str, config: LintConfig) -> list[Finding]:
@@ -164,8 +193,8 @@ def analyse(source: str, path: str, config: LintConfig) -> list[Finding]:
     parsed = parse(source, path)
     if isinstance(parsed, Finding):
         return [parsed] if config.enabled("REC000") else []
-    hits = hits_for_tree(parsed, path, config)
-    findings = findings_from_hits(_decided(hits), path, source.splitlines(), config)
+    hits = hits_for_tree(parsed, path, config, source)
+    findings = findings_from_hits(_decided(hits), path, baseline.source_lines(source), config)
     role = file_role(path, config)[0]
     # REC002/REC003 fixes import from the façade: none without one, none inside it.
     facade = config.facade_modules[0] if config.facade_modules and not role.is_facade else None

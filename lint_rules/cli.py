@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO, TypeVar
 
 from lint_rules import docs, report
-from lint_rules.baseline import Baseline, keys
+from lint_rules.baseline import FORMAT_VERSION, Baseline, keys
 from lint_rules.cache import CACHE_DIR_NAME, ResultCache
 from lint_rules.catalog import VERSION
 from lint_rules.config import (
@@ -151,7 +151,13 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise LintUsageError(
             "--prune-baseline needs a baseline (--baseline PATH or [tool.lint_rules] baseline)"
         )
-    fingerprint = bool(recorded or args.write_baseline or args.format in report.FINGERPRINTED)
+    # Read first: the fingerprints are made the way the baseline's version made them.
+    baseline = Baseline.read(recorded) if recorded is not None else None
+    fingerprint = 0
+    if baseline is not None:
+        fingerprint = baseline.version
+    elif args.write_baseline or args.format in report.FINGERPRINTED:
+        fingerprint = FORMAT_VERSION
     findings, _stats = check_paths(files, config_for, _cache(args), args.jobs, fingerprint)
     if args.write_baseline:
         target = Path(args.write_baseline)
@@ -159,8 +165,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _io(partial(target.write_text, written.text(), encoding="utf-8"), args.write_baseline)
         err.write(f"lint_rules: wrote {len(written.entries)} baseline entries to {target}\n")
         return EXIT_CLEAN
-    if recorded is not None:
-        findings = _apply_baseline(Baseline.read(recorded), findings, files, args, err)
+    if baseline is not None:
+        findings = _apply_baseline(baseline, findings, files, args, err)
     out.write(report.FORMATS[args.format](findings))
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 

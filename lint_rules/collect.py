@@ -5,6 +5,10 @@ expressions cannot exhaust Python's recursion limit.  Each node carries an immut
 :class:`Context` (its scope, enclosing function, enclosing handlers, ``TYPE_CHECKING`` flag);
 children share their parent's context unless the node opens a scope or a handler.  Rules are
 evaluated afterwards by :mod:`lint_rules.rules`, once every binding is known.
+
+Given the file's :class:`~lint_rules.prefilter.Triggers`, statements spanning no trigger line
+(outside any handler) are not walked: a ``def``/``class`` only binds its name, an assignment
+only its targets, an expression statement or ``return`` nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from itertools import repeat
 from typing import Any
 
 from lint_rules import semantics
+from lint_rules.prefilter import Triggers, hides_trigger
 from lint_rules.scopes import Binding, Scope, ScopeKind, dotted, resolve_import
 
 
@@ -100,8 +105,17 @@ def _child_fields(cls: type) -> tuple[str, ...]:
 class Collector:
     """Walks one module; see the module docstring."""
 
-    def __init__(self, module: str, package: str, guard_functions: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        module: str,
+        package: str,
+        guard_functions: tuple[str, ...],
+        triggers: Triggers | None = None,
+    ) -> None:
         self.package = package
+        self._triggers = triggers
+        # Set when an import alias defeats the triggers: the walk's skipping was unsound.
+        self.missed = False
         self.guards = frozenset(guard_functions)
         self.out = Collected()
         self.module_scope = Scope("module", None)
@@ -127,8 +141,15 @@ class Collector:
             ast.Nonlocal: self._nonlocal,
             ast.ExceptHandler: self._handler,
             ast.If: self._if,
+            ast.While: self._if,
+            ast.For: self._for,
+            ast.AsyncFor: self._for,
             ast.Raise: self._raise,
             ast.Return: self._return,
+            ast.Expr: self._expression_statement,
+            ast.Assign: self._assign,
+            ast.AugAssign: self._assign_one,
+            ast.AnnAssign: self._assign_one,
             ast.Call: self._call,
             ast.Assert: self._assert,
             ast.Attribute: self._attribute,
@@ -163,6 +184,16 @@ class Collector:
         scope = Scope(kind, parent)
         self.scopes.append(scope)
         return scope
+
+    def _quiet(self, node: ast.stmt | ast.expr, ctx: Context, first: int | None = None) -> bool:
+        """Whether no rule can care about ``node`` (lines ``first`` or its own to its end).
+
+        Never inside a handler: every call there counts for REC005."""
+        triggers = self._triggers
+        if triggers is None or ctx.handlers:
+            return False
+        start = node.lineno if first is None else first
+        return not triggers.touch(start, node.end_lineno or node.lineno)
 
     def _push(self, nodes: list[ast.AST], ctx: Context) -> None:
         # Reversed so that source order is preserved (``global`` before the assignments).
@@ -215,6 +246,9 @@ class Collector:
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> bool:
         self._bind(ctx.scope, node.name)
+        decorators = node.decorator_list
+        if self._quiet(node, ctx, decorators[0].lineno if decorators else None):
+            return False
         scope = self._scope("function", ctx.scope)
         qualname = f"{ctx.qualname}.{node.name}"
         abstract = any(semantics.is_abstract_decorator(dotted(d)) for d in node.decorator_list)
@@ -239,6 +273,9 @@ class Collector:
 
     def _class(self, node: ast.ClassDef, ctx: Context) -> bool:
         self._bind(ctx.scope, node.name, "class", node)
+        decorators = node.decorator_list
+        if self._quiet(node, ctx, decorators[0].lineno if decorators else None):
+            return False
         scope = self._scope("class", ctx.scope)
         qualname = f"{ctx.qualname}.{node.name}"
         inner = Context(
@@ -288,12 +325,28 @@ class Collector:
         self._push([node.value], ctx)
         return False
 
+    def _assign(self, node: ast.Assign, ctx: Context) -> bool:
+        if not self._quiet(node, ctx):
+            return True
+        self._push(list(node.targets), ctx)
+        return False
+
+    def _assign_one(self, node: ast.AugAssign | ast.AnnAssign, ctx: Context) -> bool:
+        if not self._quiet(node, ctx):
+            return True
+        self._push([node.target], ctx)
+        return False
+
+    def _expression_statement(self, node: ast.Expr, ctx: Context) -> bool:
+        return not self._quiet(node, ctx)
+
     def _import(self, node: ast.Import, ctx: Context) -> bool:
         for alias in node.names:
             if alias.asname:
                 name, qualified = alias.asname, alias.name
             else:
                 name = qualified = alias.name.partition(".")[0]
+            self.missed = self.missed or hides_trigger(alias.name, alias.asname)
             ctx.scope.bind(name, Binding("import", ctx.scope, qualified=qualified))
         return False
 
@@ -303,6 +356,7 @@ class Collector:
             if alias.name == "*":
                 continue
             qualified = f"{module}.{alias.name}" if module else alias.name
+            self.missed = self.missed or hides_trigger(alias.name, alias.asname)
             binding = Binding("import", ctx.scope, qualified=qualified)
             ctx.scope.bind(alias.asname or alias.name, binding)
         return False
@@ -337,12 +391,23 @@ class Collector:
         self._push_exprs([node.type], ctx)
         return False
 
-    def _if(self, node: ast.If, ctx: Context) -> bool:
-        if not semantics.is_type_checking(dotted(node.test)):
-            return True
+    def _if(self, node: ast.If | ast.While, ctx: Context) -> bool:
+        if type(node) is ast.While or not semantics.is_type_checking(dotted(node.test)):
+            if not self._quiet(node.test, ctx):
+                return True
+            # Only the bodies can bind or matter.
+            self._push(list(node.orelse), ctx)
+            self._push(list(node.body), ctx)
+            return False
         self._push(list(node.orelse), ctx)
         self._push(list(node.body), replace(ctx, type_checking=True))
         self._push([node.test], ctx)
+        return False
+
+    def _for(self, node: ast.For | ast.AsyncFor, ctx: Context) -> bool:
+        if not self._quiet(node.iter, ctx):
+            return True
+        self._push([node.target, *node.body, *node.orelse], ctx)
         return False
 
     def _raise(self, node: ast.Raise, ctx: Context) -> bool:
@@ -353,6 +418,8 @@ class Collector:
         return True
 
     def _return(self, node: ast.Return, ctx: Context) -> bool:
+        if self._quiet(node, ctx):
+            return False
         if type(node.value) is ast.Call:
             self._returned.add(node.value)
         return True

@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from lint_rules.baseline import Baseline
+from lint_rules.baseline import Baseline, source_lines
 from lint_rules.catalog import BY_CODE, VERSION
 from lint_rules.checker import decide, with_fingerprints
 from lint_rules.config import ConfigResolver, LintConfig, baseline_path
@@ -56,9 +56,13 @@ class RecPlugin:
     resolver: ClassVar[ConfigResolver] = ConfigResolver()
     baselines: ClassVar[dict[Path, Baseline]] = {}
 
-    def __init__(self, tree: ast.AST, filename: str = "stdin") -> None:
+    def __init__(
+        self, tree: ast.AST, filename: str = "stdin", lines: list[str] | None = None
+    ) -> None:
         self.tree = tree
         self.filename = filename
+        # flake8 parsed exactly these lines joined; the pre-filter and fingerprints read them.
+        self.source = "".join(lines) if lines is not None else None
 
     @classmethod
     def add_options(cls, parser: Any) -> None:
@@ -109,7 +113,7 @@ class RecPlugin:
         if not isinstance(self.tree, ast.Module):
             return
         config = self._config()
-        decided = decide(self.tree, self.filename, config)
+        decided = decide(self.tree, self.filename, config, self.source)
         recorded = self._baseline(config)
         if recorded is not None:
             decided = self._not_in(recorded, self.tree, decided)
@@ -124,7 +128,7 @@ class RecPlugin:
         self, recorded: Baseline, tree: ast.Module, decided: list[tuple[int, int, str, str]]
     ) -> list[tuple[int, int, str, str]]:
         """The hits the baseline does not hold, keyed as ``check`` keys them (after noqa)."""
-        lines = self._lines()
+        lines = source_lines(self.source) if self.source is not None else self._lines()
         findings = sorted(
             {
                 Finding(self.filename, line, col, code, detail)
@@ -132,12 +136,12 @@ class RecPlugin:
                 if not suppressed(lines, line, code)
             }
         )
-        new, _matched = recorded.split(with_fingerprints(tree, findings))
+        new, _matched = recorded.split(with_fingerprints(tree, findings, lines, recorded.version))
         kept = {(f.line, f.col, f.code) for f in new}
         return [row for row in decided if row[:3] in kept]
 
     def _lines(self) -> list[str]:
         try:
-            return Path(self.filename).read_text(encoding="utf-8").splitlines()
+            return source_lines(Path(self.filename).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             return []

@@ -144,15 +144,16 @@ def _raised_kind(exc: ast.expr, ctx: Context, cls: Classifier) -> Kind:
 
 def _protocol_exempt(exc: ast.expr, ctx: Context) -> bool:
     target = exc.func if isinstance(exc, ast.Call) else exc
-    for qualified in qualified_names(target, ctx.scope):
-        builtin = semantics.builtin_name(qualified)
-        if builtin is None:
-            continue
-        function = ctx.function
-        name = function.name if function else None
-        if semantics.protocol_allows(name, builtin, bool(function and function.abstract)):
-            return True
-    return False
+    # Every builtin the name may be (the order of a set of names must not matter).
+    raised = {
+        builtin
+        for qualified in qualified_names(target, ctx.scope)
+        if (builtin := semantics.builtin_name(qualified)) is not None
+    }
+    function = ctx.function
+    name = function.name if function else None
+    abstract = bool(function and function.abstract)
+    return any(semantics.protocol_allows(name, builtin, abstract) for builtin in raised)
 
 
 def check_handlers(out: Collected, cls: Classifier) -> Iterator[Hit]:

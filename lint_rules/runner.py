@@ -68,17 +68,17 @@ def decode(content: bytes, path: str) -> str | Finding:
 
 
 def check_file(
-    path: str, content: bytes, config: LintConfig, fingerprint: bool = False
+    path: str, content: bytes, config: LintConfig, fingerprint: int = 0
 ) -> list[Finding]:
-    """One file's findings (with baseline fingerprints if asked)."""
+    """One file's findings (with baseline fingerprints of that version if asked, 0: none)."""
     source = decode(content, path)
     if isinstance(source, Finding):
         found = [source] if config.enabled("REC000") else []
-        return with_fingerprints(None, found) if fingerprint else found
+        return with_fingerprints(None, found, [], fingerprint) if fingerprint else found
     return check_source(source, path, config, fingerprint=fingerprint)
 
 
-Job = tuple[str, bytes, LintConfig, str, ResultCache, bool]
+Job = tuple[str, bytes, LintConfig, str, ResultCache, int]
 
 
 def _check_one(job: Job) -> list[Finding]:
@@ -101,10 +101,10 @@ def check_paths(
     config_for: Callable[[str], LintConfig],
     cache: ResultCache,
     jobs: int,
-    fingerprint: bool = False,
+    fingerprint: int = 0,
 ) -> tuple[list[Finding], RunStats]:
     """Findings for every file, sorted by path, line and column (with baseline fingerprints
-    if ``fingerprint``)."""
+    of version ``fingerprint``, if not 0)."""
     stats = RunStats(files=len(files))
     findings: list[Finding] = []
     todo: list[tuple[str, bytes, LintConfig, str]] = []
@@ -114,7 +114,8 @@ def check_paths(
         except OSError as exc:
             raise LintUsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
         config = config_for(path)
-        key = cache_key(content, path, config.fingerprint() + (";fp" if fingerprint else ""))
+        settings = config.fingerprint() + (f";fp{fingerprint}" if fingerprint else "")
+        key = cache_key(content, path, settings)
         cached = cache.get(key)
         if cached is None:
             todo.append((path, content, config, key))

@@ -11,6 +11,9 @@ import pytest
 from lint_helpers import example_pyproject, parse_flake8, run_flake8
 from test_precommit import _pre_commit, consumer_repo  # noqa: F401 - the fixture
 
+from lint_rules.baseline import FORMAT_VERSION
+from lint_rules.catalog import EXAMPLE_CONFIG
+from lint_rules.checker import check_source
 from lint_rules.cli import main
 
 LEGACY = """\
@@ -74,7 +77,7 @@ def test_the_file_is_stable_sorted_versioned_json(legacy: Path) -> None:
     path = _write(legacy)
     first = path.read_text()
     data = json.loads(first)
-    assert data["version"] == 1 and data["tool"] == "lint_rules"
+    assert data["version"] == FORMAT_VERSION and data["tool"] == "lint_rules"
     assert data["entries"] == sorted(data["entries"], key=lambda e: tuple(e.values()))
     assert {e["file"] for e in data["entries"]} == {"app/legacy.py"}
     assert "line" not in first
@@ -88,7 +91,9 @@ def test_entries_survive_moves_and_edits_elsewhere(legacy: Path) -> None:
     edited = edited.replace("    return data\n", "    return data.strip()  # edited\n")
     # Inside the handler, a new first statement: the except clause and the last one stay.
     edited = edited.replace("    except Exception:\n", "    except Exception:\n        log()\n")
-    edited = edited.replace('print("loading", path)', 'print( "loading",path )  # spacing')
+    edited = edited.replace('print("loading", path)', "print( 'loading',path )  # spacing, quotes")
+    split = "    sys.exit(  # split, with a comment\n        3)\n"
+    edited = edited.replace("    sys.exit(3)\n", split)
     (legacy / "app" / "legacy.py").write_text(edited)
     assert run("check", "--no-cache", "--baseline", str(path), "app") == (0, "", "")
 
@@ -188,3 +193,53 @@ def test_an_unparsable_file_is_baselined_by_its_line(legacy: Path) -> None:
     broken.write_text("x = 1\n\ny = )\n")
     status, out, _err = run("check", "--no-cache", "--baseline", "b.json", "app")
     assert (status, codes(out)) == (1, [(3, "REC000")])
+
+
+# Written by the format 1 code (fingerprints of ast.unparse) for LEGACY as app/legacy.py.
+V1_BASELINE = Path(__file__).parent / "legacy" / "legacy-v1.rec-baseline.json"
+
+
+def test_a_version_1_baseline_still_silences_and_prunes_in_its_version(legacy: Path) -> None:
+    path = legacy / "v1.json"
+    path.write_text(V1_BASELINE.read_text())
+    assert run("check", "--no-cache", "--baseline", str(path), "app") == (0, "", "")
+    edited = LEGACY.replace("import sys\n", "import sys\n\nVERSION = 2\n").replace(
+        "    assert data is not None\n", ""
+    )
+    (legacy / "app" / "legacy.py").write_text(edited)
+    prune = ("--baseline", str(path), "--prune-baseline")
+    status, out, err = run("check", "--no-cache", *prune, "app")
+    assert (status, out) == (0, "")
+    assert "pruned 1 stale baseline entries" in err
+    data = json.loads(path.read_text())
+    assert data["version"] == 1 and len(data["entries"]) == 4
+    assert run("check", "--no-cache", "--write-baseline", str(path), "app")[0] == 0
+    assert json.loads(path.read_text())["version"] == FORMAT_VERSION
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "same"),
+    [
+        ("print('x')", 'print("x")', True),
+        ("print(\n    'x',  # why\n    1)", "print('x', 1)", True),
+        ("print('#x')", "print('#y')", False),
+        ("print('é', 1)", "print('é',1)", True),
+        ("print('é', 1)", "print('è', 1)", False),
+        ("print('x')", "print('x', 2)", False),
+        ("if print(1):\n    a = 1", "if print(1):\n    a = 2", True),
+        ("a = 1; print('x')", "b = 2; print('x')", True),
+        (
+            "match v:\n    case 1:\n        print('x')",
+            "match w:\n    case 2:\n        print('x')",
+            True,
+        ),
+        ("try:\n    pass\nexcept E:\n    print(1)", "try:\n    x()\nexcept E:\n    print(1)", True),
+    ],
+)
+def test_fingerprints_ignore_layout_not_content(before: str, after: str, same: bool) -> None:
+    def prints(source: str) -> list[str]:
+        found = check_source(source, "pkg/module.py", EXAMPLE_CONFIG, fingerprint=FORMAT_VERSION)
+        return [f.fingerprint or "" for f in found]
+
+    assert (prints(before) == prints(after)) is same
+    assert all(prints(before))

@@ -98,6 +98,14 @@ CORNERS: list[tuple[str, Rows, Rows]] = [
     ("from recorder.errors import RecorderError as ValueError\nraise ValueError", [], []),
     ("def f():\n    from recorder.errors import usage\n    raise usage()\nraise usage()", [], []),
     ("import sys\ndef f(sys):\n    sys.exit(1)\nsys.exit(1)", [(4, "REC007")], [(4, "REC007")]),
+    (
+        # Either binding may be the one raised: the builtin's protocol exemption holds.
+        "try:\n    from compat import AttributeError\nexcept ImportError:\n"
+        "    from builtins import AttributeError\nclass C:\n    def __getattr__(self, n):\n"
+        "        raise AttributeError(n)",
+        [],
+        [],
+    ),
     ("def f():\n    import sys\n    sys.exit(1)\nsys.exit(1)", [(3, "REC007")], [(3, "REC007")]),
     ("if TYPE_CHECKING:\n    from rich import print\nprint(1)", [], []),
     ("class A:\n    def print(self): pass\n    print(1)", [], []),

@@ -1,1 +1,0 @@
-"""Fixit rules equivalent to the REC rules, for the lint-speed comparison (needs ``fixit``)."""
