@@ -19,7 +19,7 @@ from recording_support import deinterleave
 from recorder.trace_check import check_events
 from recorder.trace_writer import TraceWriter
 from recorder.tracing.filters import CodeFilter
-from recorder.tracing.frames import CodeInfo, FrameRecorder
+from recorder.tracing.frames import FrameRecorder
 from recorder.tracing.threads import ThreadRegistry
 from recorder.tracing.valuejson import ValueJson
 
@@ -60,7 +60,8 @@ def test_any_interleaving_gives_a_valid_trace_that_deinterleaves(
 
     main = FrameRecorder(writer, make_values(), CodeFilter())
     registry = ThreadRegistry(main, make_values)
-    info = CodeInfo(traced.__code__, traced=True)
+    info = main.info(traced.__code__)
+    assert info.traced  # a test file: the built-in filter traces it
     lanes: dict[int, FrameRecorder] = {1: main}
     stacks: dict[int, list[Any]] = {1: []}
     expected: dict[int, list[str]] = {1: []}  # each lane's events, in its own order
@@ -73,7 +74,8 @@ def test_any_interleaving_gives_a_valid_trace_that_deinterleaves(
             stacks[lane_no], expected[lane_no] = [], []
         stack = stacks[lane_no]
         if action == "call" or not stack:
-            frame = SimpleNamespace(f_locals={"x": lane_no}, f_globals={}, f_lasti=0)
+            frame = SimpleNamespace(f_code=traced.__code__, f_locals={"x": lane_no}, f_globals={},
+                                    f_lasti=0)
             frames.enter(frame, info)
             stack.append(frame)
             expected[lane_no].append("Call")
