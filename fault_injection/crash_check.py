@@ -18,14 +18,21 @@ from __future__ import annotations
 
 import sys
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fault_injection.errors import SweepUsageError
 from fault_injection.invariants import Verdict
-from fault_injection.oracle import KEYS, Oracle, Tree, check_paths, describe, snapshot
+from fault_injection.oracle import (
+    KEYS,
+    Oracle,
+    Tree,
+    check_paths,
+    describe,
+    read_file,
+    snapshot,
+)
 from fault_injection.program_sweep import program_env
 from fault_injection.runs import Process, run_process
 
@@ -75,13 +82,7 @@ def load(path: Path | None) -> CrashOracle:
     """The crash keys of the oracle file at ``path`` (nothing to check when there is none)."""
     if path is None:
         return CrashOracle()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _invalid(str(path), f"cannot read it ({exc.strerror})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise _invalid(str(path), f"not valid TOML ({exc})") from None
-    return from_mapping(data, str(path))
+    return from_mapping(read_file(path), str(path))
 
 
 def check_oracle_paths(oracle: CrashOracle, fixture: Path) -> None:

@@ -47,7 +47,8 @@ class Oracle:
     no_leftovers: tuple[str, ...] = field(default=())
 
 
-def _invalid(source: str, why: str) -> SweepUsageError:
+def invalid(source: str, why: str) -> SweepUsageError:
+    """``ERR_ORACLE_INVALID`` for the oracle from ``source``."""
     return SweepUsageError("ERR_ORACLE_INVALID", f"{source}: {why}")
 
 
@@ -55,18 +56,18 @@ def _typed(source: str, key: str, value: Any) -> Any:
     if key == "exit-in":
         if not isinstance(value, list) or not all(
                 isinstance(v, int) and not isinstance(v, bool) for v in value):
-            raise _invalid(source, "exit-in must be a list of integers, e.g. [0, 1]")
+            raise invalid(source, "exit-in must be a list of integers, e.g. [0, 1]")
         return tuple(value)
     if key == "no-traceback":
         if not isinstance(value, bool):
-            raise _invalid(source, "no-traceback must be true or false")
+            raise invalid(source, "no-traceback must be true or false")
         return value
     if key == "stdout":
         if value not in STDOUT_MODES:
-            raise _invalid(source, f"stdout must be one of {', '.join(STDOUT_MODES)}")
+            raise invalid(source, f"stdout must be one of {', '.join(STDOUT_MODES)}")
         return value
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise _invalid(source, f"{key} must be a list of paths, e.g. [\"out/data.json\"]")
+        raise invalid(source, f"{key} must be a list of paths, e.g. [\"out/data.json\"]")
     return tuple(value)
 
 
@@ -74,23 +75,28 @@ def from_mapping(data: dict[str, Any], source: str) -> Oracle:
     """An :class:`Oracle` from parsed TOML (or flags); unknown keys are usage errors."""
     unknown = sorted(set(data) - set(KEYS) - set(OTHER_TOOLS_KEYS))
     if unknown:
-        raise _invalid(source, f"unknown key {unknown[0]!r}; the keys are {', '.join(KEYS)}")
+        raise invalid(source, f"unknown key {unknown[0]!r}; the keys are {', '.join(KEYS)}")
     values = {key.replace("-", "_"): _typed(source, key, data[key]) for key in KEYS
               if key in data}
     return Oracle(**values)
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """The TOML table of the oracle file at ``path`` (``ERR_ORACLE_INVALID`` when unreadable);
+    the sweep and the crash explorer each read their own keys of it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise invalid(str(path), f"cannot read it ({exc.strerror})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise invalid(str(path), f"not valid TOML ({exc})") from None
 
 
 def load(path: Path | None) -> Oracle:
     """The oracle file at ``path`` (the empty oracle when there is none)."""
     if path is None:
         return Oracle()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _invalid(str(path), f"cannot read it ({exc.strerror})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise _invalid(str(path), f"not valid TOML ({exc})") from None
-    return from_mapping(data, str(path))
+    return from_mapping(read_file(path), str(path))
 
 
 def merged(base: Oracle, flags: Oracle) -> Oracle:
