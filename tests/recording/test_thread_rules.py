@@ -306,6 +306,58 @@ def test_disable_detaches_every_thread_and_reports_once(
     assert len(calls) <= 4, calls  # toplevel, <module>, main, the failing worker's work
 
 
+#: Four workers whose first line events all fail at once (they meet at a barrier inside the
+#: failing callback), so that four failures reach the containment together.
+FAILING_TOGETHER = """
+    import threading
+
+
+    def work(n):
+        x = n
+        return x + 1
+
+
+    threads = [threading.Thread(target=work, args=(n,), name=f"worker-{n}") for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print("main continued")
+"""
+CRASH_TOGETHER = """
+    import threading
+    from recorder import seams
+    together = threading.Barrier(4)
+    def hook(point, path):
+        if point == "line" and threading.current_thread().name.startswith("worker-"):
+            try:
+                together.wait(timeout=10)
+            except threading.BrokenBarrierError:
+                pass
+            raise RuntimeError("simulated recorder bug")
+    seams.install(hook)
+"""
+#: The broken variant: every failure is reported as if it were the first.
+REPORT_EVERY_FAILURE = """
+    import recorder.guard
+    class _AlwaysFirst:
+        failure = property(lambda self: None, lambda self, value: None)
+    recorder.guard.Containment.failure = _AlwaysFirst.failure
+"""
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_failures_in_several_threads_at_once_are_reported_once(
+    variant: str, backend: str, run_recorder: Any, tmp_path: Path,
+) -> None:
+    prelude = CRASH_TOGETHER + (REPORT_EVERY_FAILURE if variant == "broken" else "")
+    done = _record(run_recorder, tmp_path, FAILING_TOGETHER, backend=backend, broken=prelude,
+                   options=("--on-recorder-error", "disable"))
+    assert done is not None
+    assert (done.returncode, done.stdout) == (0, b"main continued\n"), done.stderr
+    assert (done.stderr.count(REPORTED) == 1) == (variant == "real"), done.stderr
+
+
 # Rule 5: fork() from a thread leaves the child untraced and the parent's trace intact.
 FORK_FROM_A_THREAD = """
     import os
