@@ -211,7 +211,6 @@ class StreamCapture:
         self._on_write = on_write
         self._contain = contain
         self.active = False
-        self.thread = 0
         # Threads reporting now: a write made while reporting (a recorder log line) is not recorded.
         self._busy: set[int] = set()
         self._saved: tuple[TextIO, TextIO] | None = None
@@ -222,7 +221,6 @@ class StreamCapture:
         out, err = sys.stdout, sys.stderr
         self._saved = (out, err)
         self._proxies = (StreamProxy(out, 0, "stdout", self), StreamProxy(err, 2, "stderr", self))
-        self.thread = threading.get_ident()
         self.active = True
         sys.stdout, sys.stderr = self._proxies
         if sys.stdin is not None:  # None when the interpreter runs without a stdin
