@@ -16,7 +16,11 @@ from recorder.values.text import utf8_safe
 __all__ = [
     "ARG",
     "ARG_VALUE",
+    "CALL_HEAD",
+    "CALL_TAIL",
     "NONE_VALUE",
+    "RETURN_HEAD",
+    "RETURN_TAIL",
     "STEP",
     "VALUE_PREFIX",
     "VALUE_SUFFIX",
@@ -49,6 +53,12 @@ VALUE_SUFFIX = "}}"
 ARG = '{"variable_id":%d,"value":%s}'
 #: ``ARG_VALUE % arg``: the ``Value`` event that declares an argument before its ``Call``.
 ARG_VALUE = '{"Value":%s}'
+#: ``CALL_HEAD % function_id + args_json + CALL_TAIL`` is a ``Call`` event.
+CALL_HEAD = '{"Call":{"function_id":%d,"args":['
+CALL_TAIL = "]}}"
+#: ``RETURN_HEAD + value_json + RETURN_TAIL`` is a ``Return`` event.
+RETURN_HEAD = '{"Return":{"return_value":'
+RETURN_TAIL = "}}"
 
 
 def json_string(text: str) -> str:
@@ -86,11 +96,11 @@ def value(variable_id: int, value_json: str) -> str:
 
 def call(function_id: int, args_json: str) -> str:
     """``args_json``: the comma-joined :data:`ARG` objects."""
-    return f'{{"Call":{{"function_id":{function_id},"args":[{args_json}]}}}}'
+    return CALL_HEAD % function_id + args_json + CALL_TAIL
 
 
 def ret(value_json: str) -> str:
-    return '{"Return":{"return_value":' + value_json + "}}"
+    return RETURN_HEAD + value_json + RETURN_TAIL
 
 
 def io_unattributed(kind: int, stream: str, content: str) -> str:

@@ -36,6 +36,7 @@ from collections import deque
 from typing import Protocol, TypeVar
 
 from recorder import events
+from recorder.events import RETURN_HEAD, RETURN_TAIL
 from recorder.errors import RecorderError
 from recorder.lifecycle import Lifecycle, State
 from recorder.metadata import TraceMetadata
@@ -221,7 +222,8 @@ class TraceWriter:
         """The four header events of format rule 2."""
         path = self.path_id(program)
         self.function_id(path, 1, "<toplevel>")
-        self.call(0, "")
+        toplevel = events.call(0, "")
+        self.call([toplevel], len(toplevel))
         self.type_id(30, "None")
 
     @property
@@ -246,21 +248,14 @@ class TraceWriter:
         if self._size >= self._chunk_size:
             self.flush()
 
-    def call(
-        self, function_id: int, args_json: str, prelude: list[str] | None = None, size: int = 0,
-        slot: ThreadSlot | None = None,
-    ) -> int:
-        """A ``Call`` after the ``prelude`` events (``size`` characters); returns its ordinal.
+    def call(self, unit: list[str], size: int, slot: ThreadSlot | None = None) -> int:
+        """A ``Call`` (the last event of ``unit``, ``size`` characters); returns its ordinal.
 
-        ``args_json`` is the comma-joined :data:`recorder.events.ARG` objects. ``Call`` and
-        ``Return`` are buffered without flushing: the caller first updates its frame bookkeeping,
-        then calls :meth:`maybe_flush`, so an output failure can never separate the event from
-        the bookkeeping that balances it. The prelude and the ``Call`` are one unit.
+        The events before it (its argument ``Value`` events and the ``Step``) are one unit with
+        it. ``Call`` and ``Return`` are buffered without flushing: the caller first updates its
+        frame bookkeeping, then calls :meth:`maybe_flush`, so an output failure can never separate
+        the event from the bookkeeping that balances it.
         """
-        event = events.call(function_id, args_json)
-        unit = prelude if prelude is not None else []
-        unit.append(event)
-        size += len(event)
         if self.shared:
             return self._append(slot or self.main, unit, size, flush=False, call=True)
         self._buf += unit  # no call between the check and the update: see the module docstring
@@ -270,13 +265,12 @@ class TraceWriter:
 
     def ret(self, value_json: str, slot: ThreadSlot | None = None) -> None:
         """A ``Return`` (buffered without flushing, see :meth:`call`)."""
-        event = events.ret(value_json)
-        size = len(event)
+        event = RETURN_HEAD + value_json + RETURN_TAIL
         if self.shared:
-            self._append(slot or self.main, [event], size, False)
+            self._append(slot or self.main, [event], len(event), False)
             return
         self._buf.append(event)
-        self._size += size
+        self._size += len(event)
 
     def io(
         self, kind: int, stream: str, content: str, frame_id: int, location: tuple[int, int],

@@ -30,7 +30,16 @@ from __future__ import annotations
 import os
 from types import CodeType, FrameType, ModuleType
 
-from recorder.events import ARG, ARG_VALUE, NONE_VALUE, STEP, VALUE_PREFIX, VALUE_SUFFIX
+from recorder.events import (
+    ARG,
+    ARG_VALUE,
+    CALL_HEAD,
+    CALL_TAIL,
+    NONE_VALUE,
+    STEP,
+    VALUE_PREFIX,
+    VALUE_SUFFIX,
+)
 from recorder.filters import ScopeDecision
 from recorder.filters.modnames import module_name_from_path
 from recorder.trace_writer import ThreadSlot, TraceWriter
@@ -49,6 +58,7 @@ class CodeInfo:
 
     __slots__ = (
         "args",
+        "call_head",
         "code",
         "comprehensions",
         "function_id",
@@ -61,6 +71,7 @@ class CodeInfo:
         "opaque",
         "path_id",
         "ret_action",
+        "steps",
         "traced",
         "values",
     )
@@ -86,6 +97,16 @@ class CodeInfo:
         # Inlined comprehension loops (3.12+): their steps record only their own variables.
         self.comprehensions = inlined_comprehensions(code) if traced else ()
         self.offset_lines: dict[int, int] | None = None  # bytecode offset -> line, on demand
+        # Built once per code object rather than at every event: the start of its Call event,
+        # and per line its (path id, line) location and Step event (set at the first Call).
+        self.call_head = ""
+        self.steps: dict[int, tuple[tuple[int, int], str]] = {}
+
+    def step(self, line: int) -> tuple[tuple[int, int], str]:
+        """The location and ``Step`` event of ``line`` (cached in :attr:`steps`)."""
+        location = (self.path_id, line)
+        found = self.steps[line] = (location, STEP % location)
+        return found
 
     def line_of(self, offset: int) -> int:
         """The source line of the instruction at ``offset`` (0 when it has none)."""
@@ -186,6 +207,7 @@ class FrameRecorder:
                      for arg in _arg_names(info.code)]
         info.ret_action = policy.action("ret", info.object)
         info.function_id = writer.function_id(info.path_id, info.line, name)
+        info.call_head = CALL_HEAD % info.function_id
         return info.function_id
 
     def enter(self, frame: FrameType, info: CodeInfo) -> None:
@@ -193,40 +215,49 @@ class FrameRecorder:
         writer = self.writer
         if self.owed:
             self.pay_owed()
-        function_id = info.function_id
-        if function_id < 0:
-            function_id = self._declare(frame, info)
+        if info.function_id < 0:
+            self._declare(frame, info)
         # Second hottest path: the events are batched and handed to the writer with the Call.
-        batch: list[str] = []
-        size = 0
-        args = ""
+        step = info.steps.get(info.line) or info.step(info.line)
+        location = self._last_location = step[0]
         if info.args:
-            local = frame.f_locals
-            value_json = self.values.value
-            self.values.encoder.attr_action = info.values.attr_action
-            parts = []
-            for name, vid, action in info.args:
-                if name in local:
-                    if action == "allow":
-                        record = value_json(local[name])
-                    else:
-                        info.values.count("arg", action)
-                        if action == "drop":
-                            continue
-                        record = self.values.redacted
-                    part = ARG % (vid, record)
-                    event = ARG_VALUE % part
-                    batch.append(event)
-                    size += len(event)
-                    parts.append(part)
-            args = ",".join(parts)
-        location = self._last_location = (info.path_id, info.line)
-        event = STEP % location
-        batch.append(event)
-        self._ordinals.append(writer.call(function_id, args, batch, size + len(event), self.slot))
+            batch, size, args = self._arguments(frame, info)
+            batch.append(step[1])
+            call = info.call_head + args + CALL_TAIL
+            batch.append(call)
+            size += len(step[1]) + len(call)
+        else:
+            call = info.call_head + CALL_TAIL
+            batch = [step[1], call]
+            size = len(step[1]) + len(call)
+        self._ordinals.append(writer.call(batch, size, self.slot))
         self._locations.append(location)
         self.frames.append(frame)
         writer.maybe_flush()  # flush only now that Call and shadow stack agree
+
+    def _arguments(self, frame: FrameType, info: CodeInfo) -> tuple[list[str], int, str]:
+        """The argument ``Value`` events of a ``Call``, their size and its ``args`` text."""
+        batch: list[str] = []
+        size = 0
+        local = frame.f_locals
+        value_json = self.values.value
+        self.values.encoder.attr_action = info.values.attr_action
+        parts = []
+        for name, vid, action in info.args:
+            if name in local:
+                if action == "allow":
+                    record = value_json(local[name])
+                else:
+                    info.values.count("arg", action)
+                    if action == "drop":
+                        continue
+                    record = self.values.redacted
+                part = ARG % (vid, record)
+                event = ARG_VALUE % part
+                batch.append(event)
+                size += len(event)
+                parts.append(part)
+        return batch, size, ",".join(parts)
 
     # --------------------------------------------------------------------------------- lines
 
@@ -241,8 +272,8 @@ class FrameRecorder:
             return
         if self.owed:
             self.pay_owed()
-        location = self._locations[-1] = self._last_location = (info.path_id, line)
-        event = STEP % location
+        location, event = info.steps.get(line) or info.step(line)
+        self._locations[-1] = self._last_location = location
         batch = [event]
         size = len(event)
         inlined = names_at(info.comprehensions, frame.f_lasti) if info.comprehensions else None
@@ -345,7 +376,13 @@ class FrameRecorder:
         # If encoding the value fails half-way (a RecursionError at the interpreter's stack limit
         # is the realistic case), the Return is still owed and is written by the next event.
         self.owed += 1
-        self.writer.ret(self._return_value(self.infos[id(frame.f_code)], value, label), self.slot)
+        info = self.infos[id(frame.f_code)]
+        if label is None and info.ret_action == "allow":  # the common case, without a call
+            self.values.encoder.attr_action = info.values.attr_action
+            record = self.values.value(value)
+        else:
+            record = self._return_value(info, value, label)
+        self.writer.ret(record, self.slot)
         self.owed -= 1
         self.writer.maybe_flush()
 

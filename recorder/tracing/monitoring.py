@@ -55,6 +55,7 @@ class MonitoringTracer:
         threads: ThreadRegistry | None = None,
     ) -> None:
         self._frames = frames
+        self._infos = frames.infos  # the code cache, read by every callback
         self._threads = threads
         self._contain = contain
         self._activation = activation
@@ -192,16 +193,16 @@ class MonitoringTracer:
             if _get_ident() != self._thread:
                 lane = self._lane()
                 if lane is not None:
-                    lane.enter(_getframe(1), self._frames.infos[id(code)])
+                    lane.enter(_getframe(1), self._infos[id(code)])
                 return None
-            self._enter(_getframe(1), self._frames.infos[id(code)])
+            self._enter(_getframe(1), self._infos[id(code)])
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "call")
         return None
 
     def _throw(self, code: CodeType, offset: int, exc_value: BaseException) -> Any:
         try:
-            info = self._frames.infos.get(id(code))
+            info = self._infos.get(id(code))
             if info is None or not info.traced:
                 return None
             if _get_ident() != self._thread:
@@ -219,9 +220,9 @@ class MonitoringTracer:
             if _get_ident() != self._thread:
                 lane = self._lane()
                 if lane is not None:
-                    lane.line(_getframe(1), self._frames.infos[id(code)], line)
+                    lane.line(_getframe(1), self._infos[id(code)], line)
                 return None
-            self._record_line(_getframe(1), self._frames.infos[id(code)], line)
+            self._record_line(_getframe(1), self._infos[id(code)], line)
         except Exception as exc:  # noqa: REC005 - handed to the policy through contain()
             self._contain(exc, "line")
         return None
@@ -230,7 +231,7 @@ class MonitoringTracer:
         try:
             if destination > source:
                 return self._mon.DISABLE
-            info = self._frames.infos[id(code)]
+            info = self._infos[id(code)]
             line = info.line_of(destination)
             if line == 0 or line != info.line_of(source):
                 return self._mon.DISABLE
@@ -273,7 +274,7 @@ class MonitoringTracer:
 
     def _unwind(self, code: CodeType, offset: int, exc_value: BaseException) -> Any:
         try:
-            info = self._frames.infos.get(id(code))
+            info = self._infos.get(id(code))
             if info is not None and info.traced:
                 frame = _getframe(1)
                 if _get_ident() != self._thread:

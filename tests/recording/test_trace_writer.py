@@ -51,7 +51,8 @@ def small_program(writer: TraceWriter, steps: int) -> None:
     variable = writer.variable_id("i")
     int_type = writer.type_id(7, "Int")
     writer.emit(ev.STEP % (0, 3))
-    writer.call(function, "")
+    call = ev.call(function, "")
+    writer.call([call], len(call))
     for i in range(steps):
         writer.emit(ev.STEP % (0, 4))
         writer.emit(ev.value(variable, f'{{"kind":"Int","i":{i},"type_id":{int_type}}}'))
