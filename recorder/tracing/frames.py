@@ -58,6 +58,7 @@ class CodeInfo:
 
     __slots__ = (
         "args",
+        "attr_action",
         "call_head",
         "code",
         "comprehensions",
@@ -70,6 +71,8 @@ class CodeInfo:
         "offset_lines",
         "opaque",
         "path_id",
+        "plain",
+        "prefixes",
         "ret_action",
         "steps",
         "traced",
@@ -96,6 +99,10 @@ class CodeInfo:
         self.args: list[tuple[str, int, str]] = []  # name, variable id, filter action
         # Inlined comprehension loops (3.12+): their steps record only their own variables.
         self.comprehensions = inlined_comprehensions(code) if traced else ()
+        # A function frame's steps record its locals: the hot path of FrameRecorder.line.
+        self.plain = not self.namespace
+        self.prefixes = self.values.module_prefixes if self.module else self.values.prefixes
+        self.attr_action = self.values.attr_action
         self.offset_lines: dict[int, int] | None = None  # bytecode offset -> line, on demand
         # Built once per code object rather than at every event: the start of its Call event,
         # and per line its (path id, line) location and Step event (set at the first Call).
@@ -137,6 +144,10 @@ class FrameRecorder:
     ) -> None:
         self.writer = writer
         self.values = values
+        # Bound once: the hot paths use them at every step (the cache dict is never replaced).
+        self._value_json = values.value
+        self._cached = values.cache.get
+        self._encoder = values.encoder
         self.filter = code_filter
         self.slot = slot or writer.main  # the thread whose frames these are
         self.infos: dict[int, CodeInfo] = {}
@@ -154,10 +165,10 @@ class FrameRecorder:
         The value encoder is the thread's own (an encoding in progress keeps state), but shares
         the cache of small values, so memory per thread stays small.
         """
+        values.cache = self.values.cache
         other = FrameRecorder(self.writer, values, self.filter, ThreadSlot())
         other.infos = self.infos  # dict operations are atomic: threads may fill it together
         other.module_names_from_globals = self.module_names_from_globals
-        values.cache = self.values.cache
         return other
 
     @property
@@ -277,35 +288,55 @@ class FrameRecorder:
         batch = [event]
         size = len(event)
         inlined = names_at(info.comprehensions, frame.f_lasti) if info.comprehensions else None
-        if inlined is not None:
-            size += self._comprehension_values(frame, info, inlined, batch)
-        elif not info.opaque:
-            if info.namespace:
-                items = self._namespace_items(frame, info)
-            else:
-                items = list(frame.f_locals.items())
-            policy = info.values
-            prefixes = policy.module_prefixes if info.module else policy.prefixes
-            value_json = self.values.value
-            cached = self.values.cache.get
-            self.values.encoder.attr_action = policy.attr_action
-            for name, value in items:
+        if inlined is None and info.plain:
+            prefixes = info.prefixes
+            value_json = self._value_json
+            cached = self._cached
+            self._encoder.attr_action = info.attr_action
+            for name, value in list(frame.f_locals.items()):
                 prefix = prefixes.get(name)
                 if not prefix:
-                    if prefix is None:
-                        prefix = self._prefix(name, info, prefixes)
-                    if not prefix:  # a name the filter redacts or drops
-                        event = self._value_event(name, value, info)
-                        if event:
-                            batch.append(event)
-                            size += len(event)
-                        continue
+                    event = self._unlisted_value(name, value, info, prefixes)
+                    if event:
+                        batch.append(event)
+                        size += len(event)
+                    continue
                 cls = type(value)
                 record = cached(value) if cls is int or cls is str else None
-                event = prefix + (record or value_json(value)) + VALUE_SUFFIX
+                event = f"{prefix}{record or value_json(value)}}}}}"
                 batch.append(event)
                 size += len(event)
+        else:
+            size += self._other_values(frame, info, batch, inlined)
         self.writer.emit_batch(batch, size, self.slot)
+
+    def _unlisted_value(
+        self, name: str, value: object, info: CodeInfo, prefixes: dict[str, str],
+    ) -> str:
+        """The ``Value`` event of a name without a prefix: new, or redacted/dropped by the filter."""
+        prefix = prefixes.get(name)
+        if prefix is None:
+            prefix = self._prefix(name, info, prefixes)
+        if prefix:
+            return prefix + self._value_json(value) + VALUE_SUFFIX
+        return self._value_event(name, value, info)
+
+    def _other_values(
+        self, frame: FrameType, info: CodeInfo, batch: list[str], inlined: frozenset[str] | None,
+    ) -> int:
+        """The ``Value`` events of a step in a namespace or inlined comprehension: their size."""
+        if inlined is not None:
+            return self._comprehension_values(frame, info, inlined, batch)
+        if info.opaque:
+            return 0
+        size = 0
+        self._encoder.attr_action = info.attr_action
+        for name, value in self._namespace_items(frame, info):
+            event = self._unlisted_value(name, value, info, info.prefixes)
+            if event:
+                batch.append(event)
+                size += len(event)
+        return size
 
     def _comprehension_values(
         self, frame: FrameType, info: CodeInfo, names: frozenset[str], batch: list[str],

@@ -59,6 +59,7 @@ class SettraceTracer:
         threads: ThreadRegistry | None = None,
     ) -> None:
         self._frames = frames
+        self._infos = frames.infos  # the code cache, read at every line event
         self._threads = threads
         self._lanes: list[SettraceTracer] = []  # the other threads' tracers
         self._contain = contain
@@ -191,7 +192,7 @@ class SettraceTracer:
                 raised = self._raised
                 if raised and id(frame) in raised:
                     raised[id(frame)] = (raised[id(frame)][0], False)
-                self._line(frame, self._frames.infos[id(frame.f_code)], frame.f_lineno)
+                self._line(frame, self._infos[id(frame.f_code)], frame.f_lineno)
             elif event == "return":
                 self._leave(frame, arg)
             elif event == "exception":
