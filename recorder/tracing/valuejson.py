@@ -24,7 +24,18 @@ from recorder.events import NONE_VALUE
 from recorder.trace_writer import TraceWriter
 from recorder.values.encoder import ValueEncoder
 from recorder.values.limits import EncodeLimits
-from recorder.values.records import DROPPED, I64_MAX, I64_MIN, KIND_SEQ, KIND_TUPLE, REDACTED
+from recorder.values.records import (
+    DROPPED,
+    I64_MAX,
+    I64_MIN,
+    KIND_BOOL,
+    KIND_FLOAT,
+    KIND_INT,
+    KIND_SEQ,
+    KIND_STRING,
+    KIND_TUPLE,
+    REDACTED,
+)
 from recorder.values.redaction import is_secret_name
 
 __all__ = ["ValueJson"]
@@ -69,6 +80,8 @@ class ValueJson:
         self._dropped: str | None = None
         self._max_depth = self.limits.max_depth
         self._max_elements = self.limits.max_elements
+        self._max_nodes = self.limits.max_nodes
+        self._t_error = -1  # known once the redacted marker was built (see redacted)
         self._t_list = self._t_tuple = self._t_dict = -1
         self._budget = 0  # records the container path may still produce for the current value
         #: JSON of recently seen exact ``int``/``str`` values (immutable, so safe to reuse). Only
@@ -86,7 +99,9 @@ class ValueJson:
         """The record of a value the trace filter redacts."""
         text = self._redacted
         if text is None:
-            text = self._redacted = _dumps(self.encoder.marker(REDACTED))
+            record = self.encoder.marker(REDACTED)
+            self._t_error = record["type_id"]
+            text = self._redacted = _dumps(record)
         return text
 
     @property
@@ -106,7 +121,7 @@ class ValueJson:
                 if record is None:
                     tid = self._t_int
                     if tid < 0:
-                        tid = self._t_int = self._writer.type_id(7, "Int")
+                        tid = self._t_int = self._writer.type_id(KIND_INT, "Int")
                     record = f'{{"kind":"Int","i":{int.__repr__(value)},"type_id":{tid}}}'
                     self._remember(value, record)
                 return record
@@ -116,7 +131,7 @@ class ValueJson:
                 if record is None:
                     tid = self._t_str
                     if tid < 0:
-                        tid = self._t_str = self._writer.type_id(9, "String")
+                        tid = self._t_str = self._writer.type_id(KIND_STRING, "String")
                     record = f'{{"kind":"String","text":{_escape(value)},"type_id":{tid}}}'
                     self._remember(value, record)
                 return record
@@ -125,15 +140,19 @@ class ValueJson:
         elif cls is bool:
             tid = self._t_bool
             if tid < 0:
-                tid = self._t_bool = self._writer.type_id(12, "Bool")
+                tid = self._t_bool = self._writer.type_id(KIND_BOOL, "Bool")
             return f'{{"kind":"Bool","b":{"true" if value else "false"},"type_id":{tid}}}'
         elif cls is float and value - value == 0.0:
             tid = self._t_float
             if tid < 0:
-                tid = self._t_float = self._writer.type_id(8, "Float")
+                tid = self._t_float = self._writer.type_id(KIND_FLOAT, "Float")
             return f'{{"kind":"Float","f":{float.__repr__(value)},"type_id":{tid}}}'
         elif cls is list or cls is tuple or cls is dict:
             text = self._plain_data(value)
+            if text is not None:
+                return text
+        else:
+            text = self._plain_struct(value)
             if text is not None:
                 return text
         return _dumps(self.encoder.encode(value))
@@ -214,6 +233,80 @@ class ValueJson:
         if item is None or cls is bool or cls is float:
             return self.value(item)
         return None  # anything else may run user code (repr): the encoder's job
+
+    # -- plain structs: program objects whose fields are all exact scalars -----------------------
+
+    def _plain_struct(self, value: object) -> str | None:
+        """The ``Struct`` text of an object whose fields are all plain scalars, or None.
+
+        The encoder's rules, without its records: each field's action (the trace filter's, or
+        the secret-name redaction) is asked once and in field order, scalar types are declared in
+        that order and the struct type after them, as :meth:`ValueEncoder.encode` does. Whether
+        every field is a plain scalar is checked *before* any action is asked (the actions are
+        counted), and the limits must keep every field (as many fields as the encoder would keep).
+        """
+        found = self.encoder.struct_fields(value)
+        if found is None:
+            return None
+        name, fields = found
+        if len(fields) > self._max_elements or len(fields) >= self._max_nodes:
+            return None
+        if self._max_depth <= 0:
+            return None
+        for _, field in fields:
+            cls = type(field)
+            if cls is int:
+                if not I64_MIN <= field <= I64_MAX:  # type: ignore[operator]
+                    return None  # a BigInt: not of the Int type
+            elif cls is float:
+                if field - field != 0.0:  # type: ignore[operator]  # NaN or infinite
+                    return None
+            elif field is not None and cls is not bool and cls is not str:
+                return None  # (a long or non-ASCII str is clipped: still of the String type)
+        try:
+            return self._struct_text(name, fields)
+        except RecursionError:
+            return None  # at the interpreter's stack limit: the encoder knows how to cope
+
+    def _struct_text(self, name: str, fields: list[tuple[str, object]]) -> str:
+        attr_action = self.encoder.attr_action
+        names: list[str] = []
+        parts: list[str] = []
+        type_ids: list[int] = []
+        for field_name, field in fields:
+            action = attr_action(field_name)
+            if action == "drop":
+                continue
+            names.append(field_name)
+            if action == "allow":
+                parts.append(self.value(field))
+                type_ids.append(self._scalar_tid(field))
+            else:
+                parts.append(self.redacted)
+                type_ids.append(self._t_error)
+        tid = self.encoder.struct_type(name, names, type_ids)
+        return f'{{"kind":"Struct","field_values":[{",".join(parts)}],"type_id":{tid}}}'
+
+    def _scalar_tid(self, value: object) -> int:
+        """The type id of a plain scalar whose record :meth:`value` has just given.
+
+        Looked up again when not known yet: a record from the cache that threads share does not
+        set this thread's ids (the type is declared already, so nothing new is written).
+        """
+        cls = type(value)
+        if cls is int:
+            if self._t_int < 0:
+                self._t_int = self._writer.type_id(KIND_INT, "Int")
+            return self._t_int
+        if cls is str:
+            if self._t_str < 0:
+                self._t_str = self._writer.type_id(KIND_STRING, "String")
+            return self._t_str
+        if cls is float:
+            return self._t_float  # set by value(): floats are not cached
+        if cls is bool:
+            return self._t_bool
+        return 0  # None
 
     def _tuple_tid(self) -> int:
         tid = self._t_tuple

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from recorder.trace_writer import TraceWriter
@@ -151,3 +151,73 @@ def test_plain_data_within_the_limits_never_reaches_the_encoder() -> None:
     fast.encoder = NoEncoder()  # type: ignore[assignment]
     value = [1, "a", None, True, 1.5, (2, ()), {"k": [3], 4: {}}, [[[]]]]
     assert json.loads(fast.value(value))["kind"] == "Sequence"
+
+
+# -- plain structs: program objects whose fields are all scalars --------------------------------
+
+field_names = st.sampled_from(["x", "y", "name", "password", "apiKey", "token", "_private", "é"])
+struct_fields = st.dictionaries(field_names, scalars | st.builds(Shy), max_size=7)
+actions = st.dictionaries(field_names, st.sampled_from(["allow", "redact", "drop"]), max_size=4)
+
+
+class Record:
+    """A program object whose fields come from the test."""
+
+
+class Slotted:
+    __slots__ = ("a", "b")
+
+
+class CountingActions:
+    """A trace filter's ``attr`` actions, counting non-allowed answers as the filter does."""
+
+    def __init__(self, chosen: dict[str, str]) -> None:
+        self.chosen = chosen
+        self.counted: list[tuple[str, str]] = []
+
+    def __call__(self, name: str) -> str:
+        action = self.chosen.get(name, "allow")
+        if action != "allow":
+            self.counted.append((name, action))
+        return action
+
+
+@given(struct_fields, actions, tight | st.just(LIMITS), st.booleans())
+@example({"x": 2**64}, {}, LIMITS, False)  # a scalar the fast path leaves to the encoder
+@example({"x": "long" * 20}, {}, LIMITS, False)
+@example({"x": "é"}, {}, LIMITS, False)
+@example({"x": float("nan"), "y": float("-inf")}, {}, LIMITS, False)
+def test_plain_struct_text_equals_the_encoders(
+    fields: dict[str, object], chosen: dict[str, str], limits: EncodeLimits, filtered: bool,
+) -> None:
+    fast_writer, fast, reference_writer, reference = _pair(limits)
+    fast_actions, reference_actions = CountingActions(chosen), CountingActions(chosen)
+    if filtered:  # else: the encoders' own secret-name redaction
+        fast.encoder.attr_action = fast_actions
+        reference.attr_action = reference_actions
+    # The first object of a class goes through the encoder (which learns the class's shape); the
+    # next ones may take the fast path. The first has no fields, so that the struct type of the
+    # others (one per field-name list, with the field types of its first object) is the fast
+    # path's to declare.
+    first, second, third = Record(), Record(), Record()
+    second.__dict__.update(fields)
+    third.__dict__.update(reversed(fields.items()))
+    for value in (first, second, third):
+        assert fast.value(value) == _dumps(reference.encode(value))
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+    assert fast_actions.counted == reference_actions.counted
+
+
+def test_plain_structs_after_the_first_never_reach_the_encoder() -> None:
+    _, fast, _, reference = _pair(LIMITS)
+    first, second = Slotted(), Slotted()
+    first.a, second.a, second.b = 1, 2, "two"
+    assert fast.value(first) == _dumps(reference.encode(first))
+    encoder = fast.encoder
+    fast.encoder = NoEncoder()  # type: ignore[assignment]
+    fast.encoder.struct_fields = encoder.struct_fields  # type: ignore[attr-defined]
+    fast.encoder.struct_type = encoder.struct_type  # type: ignore[attr-defined]
+    fast.encoder.attr_action = encoder.attr_action  # type: ignore[attr-defined]
+    assert fast.value(second) == _dumps(reference.encode(second))
