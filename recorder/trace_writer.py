@@ -36,8 +36,8 @@ from collections import deque
 from typing import Protocol, TypeVar
 
 from recorder import events
-from recorder.events import RETURN_HEAD, RETURN_TAIL
 from recorder.errors import RecorderError
+from recorder.events import RETURN_HEAD, RETURN_TAIL
 from recorder.lifecycle import Lifecycle, State
 from recorder.metadata import TraceMetadata
 

@@ -313,7 +313,7 @@ class FrameRecorder:
     def _unlisted_value(
         self, name: str, value: object, info: CodeInfo, prefixes: dict[str, str],
     ) -> str:
-        """The ``Value`` event of a name without a prefix: new, or redacted/dropped by the filter."""
+        """The ``Value`` event of a name without a prefix: new, or one the filter redacts/drops."""
         prefix = prefixes.get(name)
         if prefix is None:
             prefix = self._prefix(name, info, prefixes)
