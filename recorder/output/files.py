@@ -14,7 +14,8 @@ ends where a successful :meth:`OutputFile.write` left it:
 There is no buffering here: each ``write`` goes to the kernel at once (the writer batches events
 into large chunks). ``flush`` exists so the object can stand where a file object is expected.
 ``close`` makes the content durable (``fsync``) before releasing the descriptor; the layer does the
-same for files still open when it publishes.
+same for files still open when it publishes. Every :data:`WRITEBACK_STEP` bytes the kernel is asked
+to start writing the new bytes to disk, so that close waits for the tail only.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ from recorder.errors import (
 )
 from recorder.output import syscalls
 
-__all__ = ["FileState", "OutputFile"]
+__all__ = ["WRITEBACK_STEP", "FileState", "OutputFile"]
+
+#: Every this many bytes written, the kernel is asked to start writing them to disk, so that the
+#: ``fsync`` of :meth:`OutputFile.close` does not wait for the whole file at the end.
+WRITEBACK_STEP = 1 << 20
 
 
 class FileState(enum.Enum):
@@ -48,6 +53,7 @@ class OutputFile:
         self.path = path
         self._fd = fd
         self._size = 0
+        self._written_back = 0  # bytes whose writeback to disk was started (see write)
         self._state = FileState.OPEN
         self._broken_by: RecorderError | None = None
 
@@ -85,6 +91,9 @@ class OutputFile:
                 with contextlib.suppress(RecorderError):  # the write's error is the one to raise
                     self._cut(before)
         self._size = before + len(data)
+        if self._size - self._written_back >= WRITEBACK_STEP:
+            syscalls.start_writeback(self._fd, self._written_back, self._size - self._written_back)
+            self._written_back = self._size
 
     def truncate(self, size: int) -> None:
         """Cut the file back to ``size`` bytes (at most its current length)."""
@@ -108,6 +117,7 @@ class OutputFile:
                 self._break(enverr(ErrorCode.IO, "the trace file could not be cut back",
                                    path=self.path, step="truncate"))
         self._size = size
+        self._written_back = min(self._written_back, size)
 
     def close(self) -> None:
         """Make the content durable and release the file; idempotent once closed."""

@@ -241,3 +241,28 @@ def test_a_live_layer_of_this_process_is_never_cleaned_by_another(tmp_path: Path
     writing.finish_and_publish()
     assert trace_tag(target) == "first"
     assert side_dirs(target) == []
+
+
+def test_writeback_of_a_long_file_starts_before_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every WRITEBACK_STEP bytes the kernel is asked to start writing exactly the new bytes, so
+    # that the fsync at close waits for the tail only; a truncation moves the mark back.
+    from recorder.output import files, syscalls
+
+    asked: list[tuple[int, int]] = []
+    monkeypatch.setattr(syscalls, "_FADVISE", lambda fd, offset, length, advice: asked.append(
+        (offset, length)))
+    layer = OutputLayer(tmp_path / "out")
+    layer.begin()
+    out = layer.create("trace.json")
+    chunk = b"x" * (files.WRITEBACK_STEP // 3 + 1)
+    for _ in range(7):
+        out.write(chunk)
+    out.truncate(len(chunk))
+    for _ in range(3):
+        out.write(chunk)
+    step = 3 * len(chunk)
+    assert asked == [(0, step), (step, step), (len(chunk), step)]
+    out.close()
+    assert (layer.staging_dir / "trace.json").stat().st_size == 4 * len(chunk)
