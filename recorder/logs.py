@@ -14,15 +14,15 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import os
 import sys
-import uuid
 from typing import TextIO
 
 from recorder.errors import CATALOG, ErrorCode, RecorderError, enverr
 from recorder.policy import RecorderPolicy
 
 LOGGER_NAME = "codetracer.recorder"
-RUN_ID = uuid.uuid4().hex
+RUN_ID = os.urandom(16).hex()  # one per process, random like a uuid4
 _trace_id: str | None = None
 _stderr: TextIO | None = None
 

@@ -35,6 +35,7 @@ import os
 import threading
 import weakref
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from recorder import seams
 from recorder.errors import ErrorCode, RecorderError, bug, translate, usage
@@ -46,11 +47,13 @@ from recorder.trace_writer import FileFactory, TraceWriter
 from recorder.tracing import CodeFilter, FrameRecorder, Tracer, make_tracer
 from recorder.tracing import threads as _threads
 from recorder.tracing.activation import Activation
-from recorder.tracing.fdcapture import FdCapture
 from recorder.tracing.streams import StreamCapture
 from recorder.tracing.threads import ThreadRegistry, interrupt_main
 from recorder.tracing.valuejson import ValueJson
 from recorder.values.limits import EncodeLimits
+
+if TYPE_CHECKING:
+    from recorder.tracing.fdcapture import FdCapture
 
 __all__ = ["OnFailure", "Recording"]
 
@@ -355,6 +358,9 @@ class Recording:
             raise usage(ErrorCode.IO_CAPTURE_UNSUPPORTED,
                         "--io-capture proxies+fd needs POSIX file descriptors",
                         platform=os.name)
+        # Imported here: only proxies+fd needs it (start-up time of every other run).
+        from recorder.tracing.fdcapture import FdCapture
+
         fds = self.fds = FdCapture(self._on_fd_output)
         try:
             fds.attach()

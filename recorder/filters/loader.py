@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tomllib
 from typing import Any
 
 from recorder.errors import ErrorCode, UsageError, usage
@@ -220,6 +219,8 @@ def _dotted(where: Path) -> str:
 def parse_text(text: str, path: str, *, source: int = 1, raw: bytes | None = None,
                inherit: tuple[bool, bool] = (True, True)) -> FilterFile:
     """``text`` (the file at ``path``) validated; ``inherit``: may each default be ``inherit``."""
+    import tomllib  # here, not at the top: most runs read no filter file (start-up time)
+
     reader = _Reader(path, text, source, project_root_of(path))
     try:
         document = tomllib.loads(text)

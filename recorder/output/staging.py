@@ -39,7 +39,6 @@ import contextlib
 import hashlib
 import os
 import re
-import secrets
 import stat
 import threading
 from collections.abc import Callable
@@ -89,7 +88,7 @@ class SideName:
     @classmethod
     def new(cls, target: str, kind: str) -> SideName:
         """A fresh name owned by the current process."""
-        return cls(target, kind, os.getpid(), current_ident(), secrets.token_hex(4))
+        return cls(target, kind, os.getpid(), current_ident(), os.urandom(4).hex())
 
     @classmethod
     def parse(cls, filename: str) -> SideName | None:
