@@ -9,17 +9,10 @@ Layout of ``trace.json``: ``[`` then one event per line separated by ``,`` then 
 chunk holds whole events, :meth:`TraceWriter.close_partial` can close the array at the last event
 that reached the file after a write failed (the output file's ``write`` is all-or-nothing).
 
-**Threads** (the rules are :mod:`recorder.tracing.threads`'s). Until a second thread is recorded the
-writer is single-threaded and its hot entries (:meth:`emit_batch`, :meth:`call`, :meth:`ret`) take
-no lock. :meth:`start_sharing` switches it, under :attr:`lock`, to shared mode, where every append
-holds :attr:`lock` around appending one *pre-built* unit (a ``Step`` with its ``Value`` events, a
-``Call`` with its argument ``Value`` events, a ``Return``), preceded by ``ThreadStart(N)`` or
-``ThreadSwitch(N)`` when the previous unit was another thread's. The lock is never held while
-anything can run the program's code (units are encoded before it is taken). The unlocked path reads
-:attr:`shared` and appends with no call and no backward jump in between, so under the GIL no other
-thread can run between the check and the append (CPython evaluates the eval breaker, where threads
-switch, only at calls, function entries and backward jumps); free-threaded builds are not supported.
-Id declarations (first uses) and I/O events always take the lock.
+**Threads** (:mod:`recorder.trace_threads`): until a second thread is recorded the writer is
+single-threaded and its hot entries (:meth:`emit_batch`, :meth:`call`, :meth:`ret`) take no lock;
+then every append is one pre-built unit under :attr:`lock`. **Output events** of the program
+(:mod:`recorder.trace_io`): ``Event`` for its writes to stdout/stderr and reads of stdin.
 
 Event text comes from :mod:`recorder.events` (the one place that formats events); the writer
 owns the ids, the buffer and the file. Its lifecycle (:mod:`recorder.lifecycle`) is TRACING until
@@ -40,6 +33,8 @@ from recorder.errors import RecorderError
 from recorder.events import RETURN_HEAD, RETURN_TAIL
 from recorder.lifecycle import Lifecycle, State
 from recorder.metadata import TraceMetadata
+from recorder.trace_io import IoEvents
+from recorder.trace_threads import SharedMode, ThreadSlot
 
 __all__ = [
     "CHUNK_SIZE",
@@ -54,10 +49,6 @@ _K = TypeVar("_K")
 
 #: Events are handed to the output file once this many characters are buffered.
 CHUNK_SIZE = 64 * 1024
-#: Consecutive writes to one stream are merged into one Event until it holds this many characters.
-IO_MERGE_LIMIT = 4096
-#: The most characters of fd-captured output one Event holds.
-POSTED_EVENT_LIMIT = 64 * 1024
 
 
 class ByteSink(Protocol):
@@ -90,23 +81,7 @@ class _NullSink:
         pass
 
 
-class ThreadSlot:
-    """A recorded thread as the writer sees it: its trace number, given at its first event.
-
-    Numbers are never reused: 1 is the thread that started tracing, the others are numbered in
-    the order their first event reaches the writer. ``first``/``last`` are the indexes (in
-    ``trace.json``) of the thread's first and last event.
-    """
-
-    __slots__ = ("first", "last", "number")
-
-    def __init__(self, number: int = 0) -> None:
-        self.number = number
-        self.first = 0
-        self.last = -1
-
-
-class TraceWriter:
+class TraceWriter(SharedMode, IoEvents):
     """Streams the events of one trace into ``sink`` (``trace.json`` of the staging directory).
 
     Also the :class:`recorder.values.TypeTable` of the value encoder: :meth:`type_id` declares a
@@ -269,154 +244,6 @@ class TraceWriter:
         if self.shared:
             self._append(slot or self.main, [event], len(event), False)
             return
-        self._buf.append(event)
-        self._size += len(event)
-
-    def io(
-        self, kind: int, stream: str, content: str, frame_id: int, location: tuple[int, int],
-        slot: ThreadSlot | None = None,
-    ) -> None:
-        """An ``Event`` for a write to stdout (kind 0) or stderr (kind 2), or a stdin read (3).
-
-        ``frame_id`` identifies the writing frame (the recorder passes the ordinal of its
-        ``Call``, 0 for toplevel), ``location`` its (path id, line) of the last ``Step``.
-        """
-        slot = slot or self.main
-        with self.lock:  # rare enough to always lock; the text is built inside (no user code)
-            if self._stopped:
-                return
-            if (self._io_index == len(self._buf) - 1 and self._io_stream == kind and self._buf
-                    and self._last is slot and len(self._io_content) < IO_MERGE_LIMIT):
-                # Nothing happened since the last write to this stream: extend that Event (up to
-                # a limit: each extension re-encodes the Event, which must not grow without bound).
-                content = self._io_content + content
-                self._size -= len(self._buf.pop())
-            self._mark(slot)
-            event = events.io(kind, stream, content, location[0], location[1], frame_id,
-                              slot.number)
-            self._buf.append(event)
-            self._size += len(event)
-            slot.last = self._events + len(self._buf) - 1
-            self._io_index = len(self._buf) - 1
-            self._io_stream = kind
-            self._io_content = content
-            if self._size >= self._chunk_size:
-                self.flush()
-
-    # ------------------------------------------------------------------------------- threads
-
-    def start_sharing(self) -> None:
-        """A second thread is about to be recorded: from now on appends take :attr:`lock`."""
-        with self.lock:
-            if not self.shared:
-                self.main.last = self._events + len(self._buf) - 1
-                self.shared = True
-
-    def _mark(self, slot: ThreadSlot) -> None:
-        """``ThreadStart``/``ThreadSwitch`` before ``slot``'s unit if needed (under the lock)."""
-        if slot is self._last:
-            return
-        if slot.number == 0:  # first event: numbered now, in order of first events
-            slot.number = len(self.slots) + 1
-            self.slots.append(slot)
-            marker = events.thread_start(slot.number)
-            slot.first = self._events + len(self._buf) + 1
-        else:
-            marker = events.thread_switch(slot.number)
-        self._buf.append(marker)
-        self._size += len(marker)
-        self._last = slot
-
-    def _append(
-        self, slot: ThreadSlot, unit: list[str], size: int, flush: bool = True,
-        call: bool = False,
-    ) -> int:
-        """Shared mode: one unit of ``slot``'s events, atomically (see the module docstring).
-
-        Returns the ``Call`` ordinal when ``call`` (the unit ends with a ``Call``), else -1.
-        ``acquire``/``release`` rather than ``with``: half the cost, on every event of every
-        thread once a second thread is recorded. The lock is read once: finishing may replace
-        it (a frozen thread's lock is abandoned) while this thread is inside.
-        """
-        lock = self.lock
-        lock.acquire()
-        try:
-            if self._stopped:  # closed while this thread was still running: dropped
-                return -1
-            if slot is not self._last:
-                self._mark(slot)
-            buf = self._buf
-            buf += unit
-            self._size += size
-            slot.last = self._events + len(buf) - 1
-            if call:
-                self.call_count += 1
-                return self.call_count - 1
-            if flush and self._size >= self._chunk_size:
-                self.flush()
-            return -1
-        finally:
-            lock.release()
-
-    def end_threads(self, open_frames: dict[int, int]) -> None:
-        """Close every thread but the first: ``Return None`` per open frame, then ``ThreadExit``.
-
-        ``open_frames`` maps a thread number to the frames still open in it. Called when the
-        recording ends, after the tracer is detached; ends on thread 1 (its final ``Return``
-        follows).
-        """
-        if not self.shared:
-            return
-        with self.lock:
-            none = events.ret(events.NONE_VALUE)
-            for slot in self.slots[1:]:
-                self._mark(slot)
-                for _ in range(open_frames.get(slot.number, 0)):
-                    self._buf.append(none)
-                    self._size += len(none)
-                exit_event = events.thread_exit(slot.number)
-                self._buf.append(exit_event)
-                self._size += len(exit_event)
-                slot.last = self._events + len(self._buf) - 1
-                self._last = ThreadSlot()  # nobody: the next unit is preceded by a switch
-            self._mark(self.main)
-
-    def thread_list(self) -> list[dict[str, int]]:
-        """Each numbered thread's number and first/last event index (for the metadata)."""
-        return [{"number": slot.number, "first_event": slot.first, "last_event": slot.last}
-                for slot in self.slots]
-
-    def post(self, kind: int, stream: str, content: str) -> None:
-        """From any thread: output with no thread, frame or line (fd capture) for an ``Event``.
-
-        It is taken into the event stream at the next call or return boundary and when the
-        buffer is flushed (``deque.append`` is atomic, so no lock is needed on the hot path).
-        """
-        if self._accepting:
-            self._posted.append((kind, stream, content))
-
-    def _take_posted(self) -> None:
-        with self.lock:  # rare (fd capture only): taken by whichever recorded thread gets here
-            self._take_posted_locked()
-
-    def _take_posted_locked(self) -> None:
-        # Consecutive reads of one stream become one Event of at most POSTED_EVENT_LIMIT.
-        pieces: list[str] = []
-        size, kind, stream = 0, -1, ""
-        while self._posted and self._accepting:
-            next_kind, next_stream, content = self._posted.popleft()
-            if pieces and (next_kind != kind or size >= POSTED_EVENT_LIMIT):
-                self._append_posted(kind, stream, "".join(pieces))
-                pieces, size = [], 0
-            kind, stream = next_kind, next_stream
-            pieces.append(content)
-            size += len(content)
-        if pieces:
-            self._append_posted(kind, stream, "".join(pieces))
-        self._io_index = -1
-
-    def _append_posted(self, kind: int, stream: str, content: str) -> None:
-        event = events.io_unattributed(kind, stream, content)
         self._buf.append(event)
         self._size += len(event)
 

@@ -16,7 +16,7 @@ The recorder keeps a shadow stack of the frames whose ``Call`` it wrote. Events 
 (frames that started before tracing) are ignored and counted, which keeps calls and returns
 balanced whatever the backend delivers. There is one :class:`FrameRecorder` per recorded thread
 (:meth:`FrameRecorder.sibling`, see :mod:`recorder.tracing.threads`): its own shadow stack, value
-encoder and :class:`~recorder.trace_writer.ThreadSlot`; the code cache is shared.
+encoder and :class:`~recorder.trace_threads.ThreadSlot`; the code cache is shared.
 
 Per code object, everything that does not change between calls is computed once (:class:`CodeInfo`),
 including the trace filter's decision (:mod:`recorder.tracing.filters`): whether it is traced, and
@@ -42,7 +42,8 @@ from recorder.events import (
 )
 from recorder.filters import ScopeDecision
 from recorder.filters.modnames import module_name_from_path
-from recorder.trace_writer import ThreadSlot, TraceWriter
+from recorder.trace_threads import ThreadSlot
+from recorder.trace_writer import TraceWriter
 from recorder.tracing.comprehensions import inlined_comprehensions, names_at
 from recorder.tracing.filters import CodeFilter
 from recorder.tracing.valuejson import ValueJson

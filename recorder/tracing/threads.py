@@ -4,7 +4,7 @@ The thread that starts tracing is recorded by the backend's fast path (one
 ``threading.get_ident()`` comparison per event, no lock, no look-up). Every other thread that runs
 traced code gets a *lane* the first time it does: its own
 :class:`~recorder.tracing.frames.FrameRecorder` (shadow stack, value encoder,
-:class:`~recorder.trace_writer.ThreadSlot`) wrapped by the backend. :class:`ThreadRegistry` finds
+:class:`~recorder.trace_threads.ThreadSlot`) wrapped by the backend. :class:`ThreadRegistry` finds
 the lane of the calling thread through a ``threading.local``, so a thread that ends takes its
 lane with it and a new thread that reuses its ident starts a new lane (with a new number).
 
