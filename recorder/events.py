@@ -14,8 +14,8 @@ import json
 from recorder.values.text import utf8_safe
 
 __all__ = [
-    "ARG",
-    "ARG_VALUE",
+    "ARG_HEAD",
+    "ARG_VALUE_HEAD",
     "CALL_HEAD",
     "CALL_TAIL",
     "NONE_VALUE",
@@ -49,10 +49,11 @@ STEP = '{"Step":{"path_id":%d,"line":%d}}'
 #: ``VALUE_PREFIX % variable_id + value_json + VALUE_SUFFIX`` is a ``Value`` event.
 VALUE_PREFIX = '{"Value":{"variable_id":%d,"value":'
 VALUE_SUFFIX = "}}"
-#: ``ARG % (variable_id, value_json)``: one argument of a ``Call``.
-ARG = '{"variable_id":%d,"value":%s}'
-#: ``ARG_VALUE % arg``: the ``Value`` event that declares an argument before its ``Call``.
-ARG_VALUE = '{"Value":%s}'
+#: ``ARG_HEAD % variable_id + value_json + "}"``: one argument of a ``Call``.
+ARG_HEAD = '{"variable_id":%d,"value":'
+#: ``ARG_VALUE_HEAD + arg + "}"``: the ``Value`` event that declares an argument before its
+#: ``Call`` (the argument's object as it is).
+ARG_VALUE_HEAD = '{"Value":'
 #: ``CALL_HEAD % function_id + args_json + CALL_TAIL`` is a ``Call`` event.
 CALL_HEAD = '{"Call":{"function_id":%d,"args":['
 CALL_TAIL = "]}}"

@@ -31,8 +31,8 @@ import os
 from types import CodeType, FrameType, ModuleType
 
 from recorder.events import (
-    ARG,
-    ARG_VALUE,
+    ARG_HEAD,
+    ARG_VALUE_HEAD,
     CALL_HEAD,
     CALL_TAIL,
     NONE_VALUE,
@@ -52,6 +52,7 @@ __all__ = ["CodeInfo", "FrameRecorder"]
 
 _NAMESPACE_FLAGS = 0x0001  # CO_OPTIMIZED: absent for module and class bodies
 _VARARGS, _VARKEYWORDS = 0x0004, 0x0008
+_ABSENT = object()  # an argument name missing from f_locals (deleted before a resume)
 
 
 class CodeInfo:
@@ -97,7 +98,7 @@ class CodeInfo:
         # the hidden comprehension variables back after the callback and breaks the class body.
         # Such frames get Steps without Values, on both backends so that their traces agree.
         self.opaque = self.namespace and not self.module and code.co_nlocals > 0
-        self.args: list[tuple[str, int, str]] = []  # name, variable id, filter action
+        self.args: list[tuple[str, str, str]] = []  # name, ARG_HEAD of its id, filter action
         # Inlined comprehension loops (3.12+): their steps record only their own variables.
         self.comprehensions = inlined_comprehensions(code) if traced else ()
         # A function frame's steps record its locals: the hot path of FrameRecorder.line.
@@ -215,7 +216,7 @@ class FrameRecorder:
                 name = f"<{module_name_from_path(info.code.co_filename)}>"
         info.path_id = writer.path_id(os.path.abspath(info.code.co_filename))
         policy = info.values
-        info.args = [(arg, writer.variable_id(arg), policy.action("arg", arg))
+        info.args = [(arg, ARG_HEAD % writer.variable_id(arg), policy.action("arg", arg))
                      for arg in _arg_names(info.code)]
         info.ret_action = policy.action("ret", info.object)
         info.function_id = writer.function_id(info.path_id, info.line, name)
@@ -252,23 +253,27 @@ class FrameRecorder:
         batch: list[str] = []
         size = 0
         local = frame.f_locals
-        value_json = self.values.value
-        self.values.encoder.attr_action = info.values.attr_action
+        cached = self._cached
+        value_json = self._value_json
+        self._encoder.attr_action = info.attr_action
         parts = []
-        for name, vid, action in info.args:
-            if name in local:
-                if action == "allow":
-                    record = value_json(local[name])
-                else:
-                    info.values.count("arg", action)
-                    if action == "drop":
-                        continue
-                    record = self.values.redacted
-                part = ARG % (vid, record)
-                event = ARG_VALUE % part
-                batch.append(event)
-                size += len(event)
-                parts.append(part)
+        for name, head, action in info.args:
+            value = local.get(name, _ABSENT)
+            if value is _ABSENT:
+                continue
+            if action == "allow":
+                cls = type(value)
+                record = (cached(value) if cls is int or cls is str else None) or value_json(value)
+            else:
+                info.values.count("arg", action)
+                if action == "drop":
+                    continue
+                record = self.values.redacted
+            part = f"{head}{record}}}"
+            event = f"{ARG_VALUE_HEAD}{part}}}"
+            batch.append(event)
+            size += len(event)
+            parts.append(part)
         return batch, size, ",".join(parts)
 
     # --------------------------------------------------------------------------------- lines
@@ -410,8 +415,10 @@ class FrameRecorder:
         self.owed += 1
         info = self.infos[id(frame.f_code)]
         if label is None and info.ret_action == "allow":  # the common case, without a call
-            self.values.encoder.attr_action = info.values.attr_action
-            record = self.values.value(value)
+            self._encoder.attr_action = info.attr_action
+            cls = type(value)
+            record = (self._cached(value) if cls is int or cls is str else None) or (
+                self._value_json(value))
         else:
             record = self._return_value(info, value, label)
         self.writer.ret(record, self.slot)
