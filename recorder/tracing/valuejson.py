@@ -37,6 +37,8 @@ from recorder.values.records import (
     REDACTED,
 )
 from recorder.values.redaction import is_secret_name
+from recorder.values.structural import safe_summary
+from recorder.values.text import clip_text
 
 __all__ = ["ValueJson"]
 
@@ -152,7 +154,7 @@ class ValueJson:
             if text is not None:
                 return text
         else:
-            text = self._plain_struct(value)
+            text = self._plain_object(value)
             if text is not None:
                 return text
         return _dumps(self.encoder.encode(value))
@@ -236,8 +238,11 @@ class ValueJson:
 
     # -- plain structs: program objects whose fields are all exact scalars -----------------------
 
-    def _plain_struct(self, value: object) -> str | None:
-        """The ``Struct`` text of an object whose fields are all plain scalars, or None.
+    def _plain_object(self, value: object) -> str | None:
+        """The text of a program object read without records, or None for the encoder.
+
+        Two kinds: an object with no readable fields is the ``Raw`` summary of its class (a
+        generator, an iterator, a C object), and a ``Struct`` whose fields are all plain scalars.
 
         The encoder's rules, without its records: each field's action (the trace filter's, or
         the secret-name redaction) is asked once and in field order, scalar types are declared in
@@ -245,10 +250,14 @@ class ValueJson:
         every field is a plain scalar is checked *before* any action is asked (the actions are
         counted), and the limits must keep every field (as many fields as the encoder would keep).
         """
-        found = self.encoder.struct_fields(value)
-        if found is None:
+        shape = self.encoder.known_shape(value)
+        if shape is None:
             return None
-        name, fields = found
+        if shape.kind == "summary":
+            return self._summary(value, shape.name)
+        if shape.kind != "struct":
+            return None
+        name, fields = shape.name, shape.fields(value)
         if len(fields) > self._max_elements or len(fields) >= self._max_nodes:
             return None
         if self._max_depth <= 0:
@@ -267,6 +276,14 @@ class ValueJson:
             return self._struct_text(name, fields)
         except RecursionError:
             return None  # at the interpreter's stack limit: the encoder knows how to cope
+
+    def _summary(self, value: object, name: str) -> str | None:
+        """The ``Raw`` summary of an object without readable fields (as the encoder's)."""
+        try:
+            text = clip_text(safe_summary(value), self._max_text)
+        except Exception:  # noqa: REC005 - the encoder records (and counts) the same failure
+            return None
+        return f'{{"kind":"Raw","r":{_escape(text)},"type_id":{self.encoder.raw_type(name)}}}'
 
     def _struct_text(self, name: str, fields: list[tuple[str, object]]) -> str:
         attr_action = self.encoder.attr_action

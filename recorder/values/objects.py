@@ -26,6 +26,7 @@ from recorder.values.records import (
     I64_MIN,
     KIND_FLOAT,
     KIND_INT,
+    KIND_RAW,
     KIND_SEQ,
     KIND_STRING,
     KIND_TUPLE,
@@ -98,23 +99,24 @@ class ObjectEncoding:
             return self._raw(text, name)
         return self._raw(clip_text(safe_summary(value), self._max_text), name)
 
-    def struct_fields(self, value: object) -> tuple[str, list[tuple[str, object]]] | None:
-        """``(class name, fields)`` when ``value`` is recorded as a ``Struct`` of its fields.
+    def known_shape(self, value: object) -> Shape | None:
+        """The cached shape of ``value``'s class, for the fast text paths; None to use encode.
 
         None in the ``repr`` mode and for a class not seen yet (its first value goes through
-        :meth:`encode`, which caches its shape): the fast text path of
-        :mod:`recorder.tracing.valuejson` uses this to build the same ``Struct`` without records.
+        :meth:`encode`, which caches its shape). :mod:`recorder.tracing.valuejson` builds the same
+        ``Struct`` (fields) and ``Raw`` summary (:func:`safe_summary`) text without records.
         """
         if self.value_repr:
             return None
-        shape = self._shapes.get(id(type(value)))
-        if shape is None or shape.kind != "struct":
-            return None
-        return shape.name, shape.fields(value)
+        return self._shapes.get(id(type(value)))
 
     def struct_type(self, name: str, names: list[str], type_ids: list[int]) -> int:
         """The type id of a ``Struct`` of class ``name`` with these fields (declared once)."""
         return self._struct_type(name, names, type_ids)
+
+    def raw_type(self, lang_type: str) -> int:
+        """The type id of a ``Raw`` record of ``lang_type`` (declared once)."""
+        return self._type(KIND_RAW, lang_type)
 
     def _by_repr(self, value: object, walk: Walk) -> Record:
         """The opt-in ``--value-repr repr`` mode: ``repr()`` runs the program's ``__repr__``."""

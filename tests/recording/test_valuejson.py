@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 import json
+import threading
+from collections.abc import Callable, Iterator
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -217,7 +221,37 @@ def test_plain_structs_after_the_first_never_reach_the_encoder() -> None:
     assert fast.value(first) == _dumps(reference.encode(first))
     encoder = fast.encoder
     fast.encoder = NoEncoder()  # type: ignore[assignment]
-    fast.encoder.struct_fields = encoder.struct_fields  # type: ignore[attr-defined]
+    fast.encoder.known_shape = encoder.known_shape  # type: ignore[attr-defined]
     fast.encoder.struct_type = encoder.struct_type  # type: ignore[attr-defined]
     fast.encoder.attr_action = encoder.attr_action  # type: ignore[attr-defined]
     assert fast.value(second) == _dumps(reference.encode(second))
+
+
+def _generator() -> Iterator[int]:
+    yield 1
+
+
+class Color(enum.Enum):
+    RED = 1
+
+
+class Count(int):
+    pass
+
+
+@pytest.mark.parametrize("make", [
+    _generator, lambda: iter([1]), lambda: _generator, object, lambda: len, lambda: "".join,
+    lambda: range(3).__iter__(), lambda: threading.Lock(),
+    # other kinds of program objects, which stay the encoder's
+    lambda: Color.RED, lambda: Count(5), lambda: b"bytes", lambda: {1, 2},
+], ids=["generator", "list-iterator", "function", "object", "builtin", "method", "range-iterator",
+        "lock", "enum", "int-subclass", "bytes", "set"])
+def test_objects_without_fields_are_the_encoders_summary(make: Callable[[], object]) -> None:
+    limits = EncodeLimits(max_text=24)  # some summaries are clipped
+    fast_writer, fast, reference_writer, reference = _pair(limits)
+    first, second = make(), make()
+    for value in (first, second):  # the second may take the fast path (the shape is known)
+        assert fast.value(value) == _dumps(reference.encode(value))
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
