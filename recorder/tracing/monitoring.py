@@ -57,6 +57,8 @@ class MonitoringTracer:
         self._frames = frames
         self._infos = frames.infos  # the code cache, read by every callback
         self._threads = threads
+        # A recorded thread's lane, read by every callback from that thread (see _lane).
+        self._lanes = threads.lanes if threads is not None else threading.local()
         self._contain = contain
         self._activation = activation
         self._gate = activation  # closed until the activation file runs; None when open
@@ -161,7 +163,7 @@ class MonitoringTracer:
             if not info.traced:
                 return self._mon.DISABLE
             if _get_ident() != self._thread:
-                lane = self._lane()
+                lane = getattr(self._lanes, "lane", None) or self._lane()
                 if lane is not None:
                     lane.enter(_getframe(1), info)
                 return None
@@ -191,7 +193,7 @@ class MonitoringTracer:
     def _resume(self, code: CodeType, offset: int) -> Any:
         try:
             if _get_ident() != self._thread:
-                lane = self._lane()
+                lane = getattr(self._lanes, "lane", None) or self._lane()
                 if lane is not None:
                     lane.enter(_getframe(1), self._infos[id(code)])
                 return None
@@ -206,7 +208,7 @@ class MonitoringTracer:
             if info is None or not info.traced:
                 return None
             if _get_ident() != self._thread:
-                lane = self._lane()
+                lane = getattr(self._lanes, "lane", None) or self._lane()
                 if lane is not None:
                     lane.enter(_getframe(1), info)
                 return None
@@ -218,7 +220,7 @@ class MonitoringTracer:
     def _line(self, code: CodeType, line: int) -> Any:
         try:
             if _get_ident() != self._thread:
-                lane = self._lane()
+                lane = getattr(self._lanes, "lane", None) or self._lane()
                 if lane is not None:
                     lane.line(_getframe(1), self._infos[id(code)], line)
                 return None
@@ -236,7 +238,7 @@ class MonitoringTracer:
             if line == 0 or line != info.line_of(source):
                 return self._mon.DISABLE
             if _get_ident() != self._thread:
-                lane = self._lane()
+                lane = getattr(self._lanes, "lane", None) or self._lane()
                 if lane is not None:
                     lane.line(_getframe(1), info, line)
                 return None
@@ -249,7 +251,7 @@ class MonitoringTracer:
         try:
             frame = _getframe(1)
             if _get_ident() != self._thread:
-                lane = self._lane()
+                lane = getattr(self._lanes, "lane", None) or self._lane()
                 if lane is not None:
                     lane.leave_return(frame, value)
                 return None
@@ -263,7 +265,7 @@ class MonitoringTracer:
     def _yield(self, code: CodeType, offset: int, value: object) -> Any:
         try:
             if _get_ident() != self._thread:
-                lane = self._lane()
+                lane = getattr(self._lanes, "lane", None) or self._lane()
                 if lane is not None:
                     lane.leave_yield(_getframe(1), value)
                 return None
@@ -278,7 +280,7 @@ class MonitoringTracer:
             if info is not None and info.traced:
                 frame = _getframe(1)
                 if _get_ident() != self._thread:
-                    lane = self._lane()
+                    lane = getattr(self._lanes, "lane", None) or self._lane()
                     if lane is not None:
                         lane.leave_unwind(frame, exc_value)
                     return None

@@ -105,6 +105,9 @@ class ThreadRegistry:
         self._make_values = make_values
         self._make_lane: Callable[[FrameRecorder], Any] = lambda frames: frames
         self._local = threading.local()
+        #: ``lanes.lane`` is the calling thread's lane once it is recorded (absent otherwise): the
+        #: backends' per-event look-up, one attribute read instead of a call to :meth:`lane`.
+        self.lanes = threading.local()
         self._lock = threading.Lock()  # registration only; never held while user code runs
         self.recorded: list[tuple[FrameRecorder, int, str]] = []  # (frames, native id, name)
         self.dropped: dict[str, int] = {}
@@ -123,6 +126,8 @@ class ThreadRegistry:
         lane = getattr(self._local, "lane", None)
         if lane is None:
             lane = self._local.lane = self._register()
+            if type(lane) is not _NoLane:
+                self.lanes.lane = lane
         if type(lane) is _NoLane:
             self.dropped[lane.reason] = self.dropped.get(lane.reason, 0) + 1
             return None
