@@ -167,7 +167,7 @@ def verdict(row: MarginalRow) -> str:
     """``met`` / ``**not met**`` against the workload's target, or why there is none."""
     target = TARGETS.get(row.workload)
     if row.ratio is None:
-        return "not measured"
+        return "not measured" if row.ours_ns is None else "floor lost in the noise"
     if target is None:
         return "reported (no target)"
     return "met" if row.ratio.median <= target else "**not met**"
@@ -206,8 +206,9 @@ def verdicts(rows: Sequence[MarginalRow]) -> list[str]:
         target = TARGETS.get(row.workload)
         bound = f"target <= {target:g}x" if target is not None else "no target"
         if row.ratio is None:
-            lines.append(f"- Per event, ours / floor ({row.workload}, {row.series}): not measured"
-                         f"{f' ({row.error})' if row.error else ''}.")
+            why = f" ({row.error})" if row.error else f"; ours {_ns(row.ours_ns)} per event"
+            lines.append(f"- Per event, ours / floor ({row.workload}, {row.series}): "
+                         f"{verdict(row)}{why}.")
             continue
         lines.append(f"- Per event, ours / floor ({row.workload}, {row.series}): {_x(row.ratio)} "
                      f"({_ns(row.ours_ns)} over {_ns(row.floor_ns)}; {bound}) - {verdict(row)}.")
