@@ -38,8 +38,11 @@ def child_env() -> dict[str, str]:
 def compile_tree(python: Path, sources: tuple[Path, ...] = SOURCES) -> None:
     """Write the ``.pyc`` files of ``sources`` for ``python``; raises Unavailable on failure."""
     argv = [str(python), "-m", "compileall", "-q", *(str(p) for p in sources)]
-    done = subprocess.run(argv, capture_output=True, text=True, env=child_env(), timeout=300,
-                          check=False)
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, env=child_env(), timeout=300,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise Unavailable(f"compileall failed for {python}: {exc}") from exc
     if done.returncode != 0:
         lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
         raise Unavailable(f"compileall failed for {python}: {lines[-1] if lines else 'no output'}")
