@@ -143,7 +143,9 @@ def render(cells: Sequence[Cell]) -> str:
         "tree, `trace.json` and `trace_paths.json` compared after masking only the run-dependent "
         "fields:\n\n",
         *(f"- {field}\n" for field in parity.MASKED_FIELDS),
-        "\n",
+        "\nEvery run has `PYTHONHASHSEED=0` (set and dict orders of strings would differ from run "
+        "to run otherwise). Times, pids, run and trace ids are only in `trace_metadata.json`, "
+        "which is not compared.\n\n",
         table.render(headers, rows),
         "\n",
         *(line + "\n" for line in verdicts(cells)),

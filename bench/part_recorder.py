@@ -70,7 +70,7 @@ def run(ctx: Context) -> PartResult:
         )
         results.append(WorkloadResult(workload, scale, _measure(ctx, planned, reps)))
     memory = _memory_series(ctx)
-    marginal_reps = ctx.reps(full=3, quick=2)
+    marginal_reps = reps  # the same repetitions as the timing tables
     extras = Extras(
         marginal=marginal.measure(ctx, marginal_reps),
         marginal_reps=marginal_reps,

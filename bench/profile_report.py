@@ -20,7 +20,7 @@ from bench import bytecode, envs, table
 from bench.context import Context
 from bench.errors import Unavailable
 from bench.traces import count_events, find_trace
-from bench.workloads import MARGINAL_WORKLOADS, by_name
+from bench.workloads import MARGINAL_FACTOR, MARGINAL_WORKLOADS, by_name
 
 TOP = 12
 SERIES = "3.12"
@@ -68,7 +68,8 @@ class Profile:
 
 def _profile_one(ctx: Context, name: str) -> Profile:
     workload = by_name(name)
-    scale = workload.scale(ctx.quick)
+    # The longer run of the per-event table: more samples, a smaller share of start-up.
+    scale = workload.scale(ctx.quick) * MARGINAL_FACTOR
     try:
         python = ctx.python(SERIES)
     except Unavailable as exc:
