@@ -63,3 +63,21 @@ def test_thread_interleaving_is_not_a_difference() -> None:
     assert one == other
     assert one[:2] == ["== thread 1 ==", '{"Step": {"path": "<ROOT>/t.py", "line": 1}}']
     assert parity.normalise(trace([1, 2]), ROOT) != one
+
+
+def test_parity_verdicts_and_table() -> None:
+    from bench.parity_check import BASELINE, Cell, render, verdicts
+
+    same = [Cell("classes", "3.12"), Cell("classes", "3.11")]
+    assert verdicts(same) == [
+        f"- Content parity with {BASELINE}: identical on all 2 program runs (golden programs x "
+        "interpreters) - met."
+    ]
+    mixed = [Cell("classes", "3.12", difference="line 3: `a` before, `b` now"),
+             Cell("classes", "3.11", error="no Python 3.11")]
+    assert verdicts(mixed) == [
+        f"- Content parity with {BASELINE}: **differs** on classes (3.12) (0 of 1 identical); "
+        "not compared on 3.11 - **not met**."
+    ]
+    assert ("| `classes` | **differs**: line 3: `a` before, `b` now | unavailable: no Python 3.11 |"
+            in render(mixed))

@@ -19,3 +19,16 @@ def test_top_self() -> None:
               "total": {"a:f": 120, "b:g": 100, "c:h": 60}}
     assert top_self(report, 2) == [("b:g", 0.5, 0.5), ("a:f", 0.25, 0.6)]
     assert top_self({"samples": 0, "self": {}}) == []
+
+
+def test_profile_render() -> None:
+    from bench.profile_report import Profile, render
+
+    text = render([
+        Profile("calls", 64, 200, (("recorder/x.py:f", 0.5, 0.75),),
+                (("Step", 10), ("total", 10))),
+        Profile("lines", 80, error="no Python 3.12"),
+    ])
+    assert "#### `calls` (scale 64)\n\n| Step | total |" in text
+    assert "| `recorder/x.py:f` | 50.0% | 75.0% |" in text
+    assert "#### `lines` (scale 80)\n\nunavailable: no Python 3.12\n" in text
