@@ -46,7 +46,7 @@ def _seam_commands(ctx: Context, series: str, backend: str) -> list[Command]:
             str(trace),
             "--",
             str(workload.script),
-            str(workload.scale(ctx.quick)),
+            str(workload.short_scale(ctx.quick)),
         )
         out.append(Command(label, argv, env=envs.repo_env(), cwd=cwd, scratch=trace))
     return out

@@ -29,7 +29,7 @@ MAX_COST = 0.05
 def _commands(ctx: Context) -> list[Command]:
     python = str(ctx.python("3.12"))
     workload = by_name(WORKLOAD)
-    target = (str(workload.script), str(workload.scale(ctx.quick)))
+    target = (str(workload.script), str(workload.short_scale(ctx.quick)))
     cwd = ctx.scratch("cwd")
     out: list[Command] = []
     for label, extra in ((OURS, ()), (OURS_FILTERED, ("--trace-filter", str(FILTER)))):
@@ -75,8 +75,9 @@ def _pair(a: Outcome | None, b: Outcome | None) -> Ratio | None:
 def run(ctx: Context) -> PartResult:
     """Run part 6 and return its Markdown section."""
     reps = ctx.reps(full=7, quick=3)
+    scale = by_name(WORKLOAD).short_scale(ctx.quick)
     head = (f"## 6. Trace filters\n\nWorkload `{WORKLOAD}` at scale "
-            f"{by_name(WORKLOAD).scale(ctx.quick)}, Python 3.12 (`sys.monitoring`), {reps} runs "
+            f"{scale}, Python 3.12 (`sys.monitoring`), {reps} runs "
             f"per variant, alternating; `{FILTER.name}` has 30 glob and 10 regex selectors.\n\n")
     try:
         commands = _commands(ctx)

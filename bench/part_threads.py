@@ -86,7 +86,7 @@ def _cost_per_event(traced: Outcome, untraced: Outcome) -> float | None:
 
 def _threads_section(ctx: Context) -> tuple[str, list[str]]:
     reps = ctx.reps(full=5, quick=2)
-    scale = by_name("calls").scale(ctx.quick)
+    scale = by_name("calls").short_scale(ctx.quick)
     rows: list[list[str]] = []
     verdicts: list[str] = []
     for series in ("3.12", "3.11"):
@@ -149,7 +149,7 @@ def _before_tree(ctx: Context) -> Path:
 def _single_section(ctx: Context) -> tuple[str, list[str]]:
     reps = ctx.reps(full=8, quick=4)
     workload = by_name("calls")
-    args = [str(workload.script), str(workload.scale(ctx.quick))]
+    args = [str(workload.script), str(workload.short_scale(ctx.quick))]
     rows: list[list[str]] = []
     verdicts: list[str] = []
     for series in ("3.12", "3.11"):

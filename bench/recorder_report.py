@@ -1,8 +1,8 @@
 """Markdown for part 1 (recorder overhead and memory), computed from the measured outcomes only.
 
-Verdicts against the issue's targets (no slower than the Rust recorder at equal content; peak
-memory flat and well under 100 MiB) are derived from the same numbers, so the report says plainly
-where a target is missed.
+The verdicts against the issue's targets (:mod:`bench.recorder_verdicts`, :mod:`bench.marginal`,
+:mod:`bench.parity_check`) are derived from the same numbers, so the report says plainly where a
+target is missed.
 """
 
 from __future__ import annotations
@@ -10,57 +10,49 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bench import table
+from bench import marginal, parity_check, profile_report, table
+from bench.marginal import MarginalRow
+from bench.parity_check import Cell
+from bench.profile_report import Profile
+from bench.recorder_verdicts import (
+    MemoryRow,
+    WorkloadResult,
+    ok,
+    rss_mib,
+    verdicts,
+    wall_ratio,
+)
 from bench.runner import Outcome
-from bench.stats import Ratio, ratio, summarize
+from bench.stats import summarize
 from bench.variants import (
     ALL,
     BASELINE,
     FLOOR_312,
     OURS_311,
     OURS_312,
+    OURS_313,
     RECORDERS,
     RUST_312,
     RUST_EQ,
     UNTRACED_312,
 )
-from bench.workloads import MEMORY_WORKLOAD, Workload
+from bench.workloads import MEMORY_WORKLOAD
 
-MEMORY_LIMIT_MIB = 100.0
-
-
-@dataclass(frozen=True)
-class WorkloadResult:
-    workload: Workload
-    scale: int
-    outcomes: dict[str, Outcome]
+__all__ = ["Extras", "MemoryRow", "WorkloadResult", "render", "verdicts", "wall_ratio"]
 
 
 @dataclass(frozen=True)
-class MemoryRow:
-    factor: int
-    scale: int
-    outcomes: dict[str, Outcome]
+class Extras:
+    """Part 1's sections beyond the timing tables (empty when not measured)."""
 
+    marginal: Sequence[MarginalRow] = ()
+    marginal_reps: int = 0
+    profiles: Sequence[Profile] = ()
+    parity: Sequence[Cell] = ()
 
-def _ok(outcomes: dict[str, Outcome], label: str) -> Outcome | None:
-    found = outcomes.get(label)
-    if found is None or found.error is not None or not found.runs:
-        return None
-    return found
-
-
-def wall_ratio(outcomes: dict[str, Outcome], a: str, b: str) -> Ratio | None:
-    """Wall-time ratio of variant ``a`` to ``b`` (paired over the repetitions)."""
-    oa, ob = _ok(outcomes, a), _ok(outcomes, b)
-    if oa is None or ob is None:
-        return None
-    return ratio(oa.walls, ob.walls)
-
-
-def rss_mib(outcome: Outcome) -> float:
-    """Median peak RSS of ``outcome`` in MiB."""
-    return summarize(outcome.rss_kib).median / 1024
+    def verdicts(self) -> list[str]:
+        lines = marginal.verdicts(self.marginal)
+        return lines + (parity_check.verdicts(self.parity) if self.parity else [])
 
 
 def _cell_wall(outcomes: dict[str, Outcome], label: str) -> str:
@@ -120,10 +112,12 @@ def _summary(results: Sequence[WorkloadResult]) -> str:
         "untraced 3.12",
         "no-op floor 3.12",
         "ours 3.12",
+        "ours 3.13",
         "Rust 3.12, same content",
         "ours 3.12 / Rust, same content",
-        "ours 3.12 / Rust, default",
+        "ours 3.13 / Rust, same content",
         "ours 3.11 / Rust, same content",
+        "ours 3.12 / Rust, default",
         "ours 3.12 x untraced",
         "peak RSS ours 3.12 / Rust, same content",
         "events ours / Rust, same content",
@@ -131,18 +125,20 @@ def _summary(results: Sequence[WorkloadResult]) -> str:
     rows: list[list[str]] = []
     for res in results:
         o = res.outcomes
-        ours, rust = _ok(o, OURS_312), _ok(o, RUST_EQ)
+        ours, rust = ok(o, OURS_312), ok(o, RUST_EQ)
         rss = f"{rss_mib(ours):.0f} / {rss_mib(rust):.0f} MiB" if ours and rust else "-"
         rows.append(
             [
-                res.workload.name,
+                f"{res.workload.name} ({res.scale})",
                 _cell_wall(o, UNTRACED_312),
                 _cell_wall(o, FLOOR_312),
                 _cell_wall(o, OURS_312),
+                _cell_wall(o, OURS_313),
                 _cell_wall(o, RUST_EQ),
                 table.times(wall_ratio(o, OURS_312, RUST_EQ)),
-                table.times(wall_ratio(o, OURS_312, RUST_312)),
+                table.times(wall_ratio(o, OURS_313, RUST_EQ)),
                 table.times(wall_ratio(o, OURS_311, RUST_EQ)),
+                table.times(wall_ratio(o, OURS_312, RUST_312)),
                 table.times(wall_ratio(o, OURS_312, UNTRACED_312)),
                 rss,
                 _events_ratio(ours, rust),
@@ -164,7 +160,7 @@ def _content(results: Sequence[WorkloadResult]) -> str:
     rows: list[list[str]] = []
     for res in results:
         for label in RECORDERS:
-            found = _ok(res.outcomes, label)
+            found = ok(res.outcomes, label)
             if found is None or not found.facts.get("events"):
                 continue
             f = found.facts
@@ -179,57 +175,6 @@ def _content(results: Sequence[WorkloadResult]) -> str:
                 ]
             )
     return table.render(headers, rows, right=(2, 3, 4, 5))
-
-
-def verdicts(results: Sequence[WorkloadResult], memory: Sequence[MemoryRow]) -> list[str]:
-    """Ours (3.12) against the Rust recorder at equal content, then memory flatness."""
-    lines: list[str] = []
-    slower: list[str] = []
-    par: list[str] = []
-    for res in results:
-        r = wall_ratio(res.outcomes, OURS_312, RUST_EQ)
-        if r is None:
-            lines.append(
-                f"- {res.workload.name}: no comparison with the Rust recorder "
-                "(a side is unavailable)."
-            )
-        elif r.low > 1.0:
-            slower.append(f"{res.workload.name} ({table.times(r)})")
-        elif r.value > 1.0:
-            par.append(f"{res.workload.name} ({table.times(r)})")
-    what = "ours (3.12, sys.monitoring) against the Rust recorder at equal recorded content"
-    if slower:
-        lines.append(f"- **Not there yet:** {what} is slower on {', '.join(slower)}.")
-    if par:
-        lines.append(
-            f"- {what[0].upper()}{what[1:]}: on par within noise on {', '.join(par)} "
-            "(slower by the median, faster in at least one paired run)."
-        )
-    if results and not slower and not par:
-        lines.append(f"- {what[0].upper()}{what[1:]}: no slower on any workload measured.")
-    lines.extend(_memory_verdicts(memory))
-    return lines
-
-
-def _memory_verdicts(memory: Sequence[MemoryRow]) -> list[str]:
-    if len(memory) < 2:
-        return []
-    lines: list[str] = []
-    first, last = memory[0], memory[-1]
-    for label in RECORDERS:
-        a, b = _ok(first.outcomes, label), _ok(last.outcomes, label)
-        if a is None or b is None:
-            continue
-        small, big = rss_mib(a), rss_mib(b)
-        growth = big / small if small else 0.0
-        flat = growth < 1.25 and big < MEMORY_LIMIT_MIB
-        word = "flat" if flat else "**grows**"
-        lines.append(
-            f"- Peak RSS of {label} from x{first.factor} to x{last.factor} run length: "
-            f"{small:.1f} -> {big:.1f} MiB ({growth:.2f}x): {word}"
-            f"{'' if big < MEMORY_LIMIT_MIB else f', above the {MEMORY_LIMIT_MIB:.0f} MiB target'}."
-        )
-    return lines
 
 
 def _memory_table(memory: Sequence[MemoryRow]) -> str:
@@ -252,21 +197,44 @@ def _memory_table(memory: Sequence[MemoryRow]) -> str:
     return table.render(headers, rows, right=range(1, len(headers)))
 
 
+def _intro(results: Sequence[WorkloadResult], reps: int) -> str:
+    scales = ", ".join(f"{r.workload.name} {r.scale}" for r in results)
+    return (
+        f"Workload scales (the script's argument): {scales}. Each workload ran {reps} times per "
+        "variant, the variants alternating within each repetition. Wall time is the whole "
+        "command (interpreter start, recorder start, the script, writing and closing the "
+        "trace), as a user sees it. Ratios are ratios of medians; the range in parentheses is "
+        "that of the per-repetition (paired) ratios. The Rust recorder runs on 3.12 only: ours "
+        "on 3.13 and 3.11 is compared with it across versions. Before the first measured run the "
+        "source tree was compiled (`compileall`) for each interpreter and no measured child "
+        "inherits `PYTHONDONTWRITEBYTECODE`, so no measured run compiles our recorder, as with "
+        "an installed one.\n\n"
+    )
+
+
 def render(
-    results: Sequence[WorkloadResult], memory: Sequence[MemoryRow], reps: int, mem_reps: int
+    results: Sequence[WorkloadResult],
+    memory: Sequence[MemoryRow],
+    reps: int,
+    mem_reps: int,
+    extras: Extras | None = None,
 ) -> str:
     """The whole part-1 section."""
-    out = ["## 1. Recorder overhead and memory\n\n"]
-    out.append(
-        f"Each workload ran {reps} times per variant, the variants alternating within each "
-        "repetition. Wall time is the whole command (interpreter start, recorder start, the "
-        "script, writing and closing the trace), as a user sees it. Ratios are ratios of "
-        "medians; the range in parentheses is that of the per-repetition (paired) ratios.\n\n"
-    )
+    more = extras or Extras()
+    out = ["## 1. Recorder overhead and memory\n\n", _intro(results, reps)]
     out.append("### Summary\n\n")
     out.append(_summary(results))
     out.append("\n### Against the targets\n\n")
-    out.extend(line + "\n" for line in verdicts(results, memory))
+    out.extend(line + "\n" for line in verdicts(results, memory) + more.verdicts())
+    if more.marginal:
+        out.append("\n### Per recorded event, against the no-op floor (start-up removed)\n\n")
+        out.append(marginal.render(more.marginal, more.marginal_reps))
+    if more.profiles:
+        out.append("\n### Where the time goes (sampled, 3.12)\n\n")
+        out.append(profile_report.render(more.profiles))
+    if more.parity:
+        out.append("\n### Content parity with the recorder before the optimisations\n\n")
+        out.append(parity_check.render(more.parity))
     for res in results:
         w = res.workload
         out.append(f"\n### Workload `{w.name}` (scale {res.scale}): {w.stresses}\n\n")
@@ -286,8 +254,9 @@ def render(
     out.append(_content(results))
     out.append(f"\n### Memory as the trace grows (workload `{MEMORY_WORKLOAD}`)\n\n")
     out.append(
-        f"The same workload at growing lengths, {mem_reps} run(s) per variant and length; "
-        "median peak RSS of the whole process (and the trace size).\n\n"
+        f"The same workload at growing lengths from scale {memory[0].scale if memory else '-'}, "
+        f"{mem_reps} run(s) per variant and length; median peak RSS of the whole process (and "
+        "the trace size).\n\n"
     )
     out.append(_memory_table(memory))
     return "".join(out)

@@ -44,6 +44,8 @@ class Command:
     prime: bool = False
     # Seconds before the command (and its process group) is killed as hung.
     timeout: float = 300.0
+    # Variables of the runner's environment the command must not inherit.
+    unset: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class RunResult:
     returncode: int
     stdout_path: Path
     stderr_tail: str
+    # User plus system CPU time of the command's own process (``wait4``).
+    cpu: float = 0.0
 
 
 @dataclass
@@ -72,6 +76,10 @@ class Outcome:
         return [r.wall for r in self.runs]
 
     @property
+    def cpus(self) -> list[float]:
+        return [r.cpu for r in self.runs]
+
+    @property
     def rss_kib(self) -> list[float]:
         return [float(r.maxrss_kib) for r in self.runs]
 
@@ -84,7 +92,7 @@ def run_once(cmd: Command, out_dir: Path) -> RunResult:
     """Run ``cmd`` once under the measuring wrapper; raises ``OSError`` if it cannot start."""
     if cmd.scratch is not None:
         shutil.rmtree(cmd.scratch, ignore_errors=True)
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in cmd.unset}
     if cmd.env is not None:
         env.update(cmd.env)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -127,6 +135,7 @@ def run_once(cmd: Command, out_dir: Path) -> RunResult:
         int(report["returncode"]),
         stdout_path,
         tail,
+        float(report.get("cpu", 0.0)),
     )
 
 

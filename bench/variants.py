@@ -2,8 +2,11 @@
 
 Each variant runs the workload script as ``__main__`` with the same argument, from a scratch
 working directory: untraced, under no-op hooks (the floor any recorder pays), under our recorder
-with either backend, and under the Rust recorder. A variant that cannot be set up (no Python
-3.12, the Rust recorder's venv failed to install) becomes an unavailable outcome with the reason.
+with either backend, and under the Rust recorder (3.12 only; ours on 3.11 and 3.13 is compared
+with it across versions). A variant that cannot be set up (no Python 3.12 or 3.13, the Rust
+recorder's venv failed to install) becomes an unavailable outcome with the reason.
+
+No variant inherits ``PYTHONDONTWRITEBYTECODE`` (see :mod:`bench.bytecode`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import envs
+from bench.bytecode import UNSET
 from bench.context import Context
 from bench.errors import Unavailable
 from bench.runner import Command
@@ -22,6 +26,9 @@ OURS_311 = "ours settrace 3.11"
 UNTRACED_312 = "untraced 3.12"
 FLOOR_312 = "no-op monitoring 3.12"
 OURS_312 = "ours monitoring 3.12"
+UNTRACED_313 = "untraced 3.13"
+FLOOR_313 = "no-op monitoring 3.13"
+OURS_313 = "ours monitoring 3.13"
 RUST_312 = "Rust recorder 3.12"
 RUST_EQ = "Rust recorder 3.12, same content"
 RUST_FILTER = Path(__file__).resolve().parent / "rust_same_content.toml"
@@ -32,11 +39,30 @@ ALL: tuple[str, ...] = (
     OURS_312,
     RUST_312,
     RUST_EQ,
+    UNTRACED_313,
+    FLOOR_313,
+    OURS_313,
     UNTRACED_311,
     FLOOR_311,
     OURS_311,
 )
-RECORDERS: tuple[str, ...] = (OURS_312, OURS_311, RUST_312, RUST_EQ)
+RECORDERS: tuple[str, ...] = (OURS_312, OURS_313, OURS_311, RUST_312, RUST_EQ)
+
+# Interpreter series of each of our variants, and the backend ours uses there.
+SERIES = {
+    UNTRACED_311: "3.11",
+    FLOOR_311: "3.11",
+    OURS_311: "3.11",
+    UNTRACED_312: "3.12",
+    FLOOR_312: "3.12",
+    OURS_312: "3.12",
+    UNTRACED_313: "3.13",
+    FLOOR_313: "3.13",
+    OURS_313: "3.13",
+}
+UNTRACED = (UNTRACED_311, UNTRACED_312, UNTRACED_313)
+FLOORS = (FLOOR_311, FLOOR_312, FLOOR_313)
+OURS = (OURS_311, OURS_312, OURS_313)
 
 # The untraced run each variant is compared with: the same interpreter.
 BASELINE = {
@@ -46,6 +72,9 @@ BASELINE = {
     UNTRACED_312: UNTRACED_312,
     FLOOR_312: UNTRACED_312,
     OURS_312: UNTRACED_312,
+    UNTRACED_313: UNTRACED_313,
+    FLOOR_313: UNTRACED_313,
+    OURS_313: UNTRACED_313,
     RUST_312: UNTRACED_312,
     RUST_EQ: UNTRACED_312,
 }
@@ -82,21 +111,23 @@ def _command(ctx: Context, label: str, script: Path, args: list[str], tag: str) 
     trace = ctx.scratch("traces") / slug
     target = [str(script), *args]
     env = envs.repo_env()
-    if label in (UNTRACED_311, UNTRACED_312):
-        python = ctx.python("3.11" if label == UNTRACED_311 else "3.12")
+    if label in UNTRACED:
+        python = ctx.python(SERIES[label])
         # Exactly ``python SCRIPT ARGS``: no PYTHONPATH, nothing imported from the project.
-        return Command(label, (str(python), *target), cwd=cwd)
-    if label in (FLOOR_311, FLOOR_312):
-        python = ctx.python("3.11" if label == FLOOR_311 else "3.12")
+        return Command(label, (str(python), *target), cwd=cwd, unset=UNSET)
+    if label in FLOORS:
+        python = ctx.python(SERIES[label])
         helper = (
             "bench.helpers.noop_settrace" if label == FLOOR_311 else "bench.helpers.noop_monitoring"
         )
-        return Command(label, (str(python), "-m", helper, *target), env=env, cwd=cwd)
-    if label in (OURS_311, OURS_312):
-        python = ctx.python("3.11" if label == OURS_311 else "3.12")
+        return Command(label, (str(python), "-m", helper, *target), env=env, cwd=cwd, unset=UNSET)
+    if label in OURS:
+        python = ctx.python(SERIES[label])
         backend = "settrace" if label == OURS_311 else "monitoring"
         argv = (str(python), "-m", "recorder", "--backend", backend, "--trace-dir", str(trace))
-        return Command(label, (*argv, "--", *target), env=env, cwd=cwd, scratch=trace)
+        return Command(
+            label, (*argv, "--", *target), env=env, cwd=cwd, scratch=trace, unset=UNSET
+        )
     if label in (RUST_312, RUST_EQ):
         python = _rust_python(ctx)
         rust: tuple[str, ...] = (
@@ -109,5 +140,7 @@ def _command(ctx: Context, label: str, script: Path, args: list[str], tag: str) 
         if label == RUST_EQ:
             rust = (*rust, "--trace-filter", str(RUST_FILTER))
         # No PYTHONPATH: the Rust recorder's venv must not see the project's packages.
-        return Command(label, (*rust, "--trace-dir", str(trace), *target), cwd=cwd, scratch=trace)
+        return Command(
+            label, (*rust, "--trace-dir", str(trace), *target), cwd=cwd, scratch=trace, unset=UNSET
+        )
     raise Unavailable(f"unknown variant {label!r}")

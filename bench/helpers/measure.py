@@ -46,6 +46,8 @@ def main(argv: list[str]) -> int:
         report = {
             "wall": wall,
             "maxrss_kib": usage.ru_maxrss,
+            # The child's own CPU time: what a loaded machine's waiting for a core does not add.
+            "cpu": usage.ru_utime + usage.ru_stime,
             "returncode": os.waitstatus_to_exitcode(status),
             "timed_out": bool(timed_out),
         }

@@ -27,7 +27,11 @@ def test_recorder_section_with_a_missing_peer() -> None:
     assert text.count("unavailable: pip install failed: no network") == len(WORKLOADS) * 2
     for w in WORKLOADS:
         assert f"### Workload `{w.name}`" in text
-        assert f"- {w.name}: no comparison with the Rust recorder" in text
+    assert (
+        "- calls, lines, values, gen_exc: no comparison with the Rust recorder (its "
+        "same-content run is unavailable)." in text
+    )
+    assert "Workload scales (the script's argument): calls 2, lines 2, values 800," in text
     assert (
         "| ours monitoring 3.12 | 2 s | 2x | - | 1x | 30.0 MiB | 1000 B | 100 | 50 | 50 events/s |"
         in text

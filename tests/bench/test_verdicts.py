@@ -3,8 +3,9 @@
 from pathlib import Path
 
 from bench import lint_report, recorder_report
+from bench.recorder_verdicts import memory_verdicts
 from bench.runner import Command, Outcome, RunResult
-from bench.variants import OURS_311, OURS_312, RUST_312, RUST_EQ, UNTRACED_312
+from bench.variants import OURS_311, OURS_312, OURS_313, RUST_312, RUST_EQ, UNTRACED_312
 from bench.workloads import WORKLOADS
 
 
@@ -17,38 +18,41 @@ def _broken(label: str, reason: str) -> Outcome:
     return Outcome(Command(label, ()), error=reason)
 
 
-def test_slower_than_rust_is_said_plainly() -> None:
-    def pair(ours: list[float], rust: list[float]) -> dict[str, Outcome]:
+def test_ours_against_rust_per_interpreter_and_target() -> None:
+    def four(ours: list[float], settrace: list[float], rust: list[float]) -> dict[str, Outcome]:
         # The default-content Rust run is deliberately faster: it must not be the yardstick.
         return {
             OURS_312: _outcome(OURS_312, ours),
+            OURS_311: _outcome(OURS_311, settrace),
             RUST_EQ: _outcome(RUST_EQ, rust),
             RUST_312: _outcome(RUST_312, [0.1] * len(rust)),
         }
 
     results = [
-        recorder_report.WorkloadResult(WORKLOADS[0], 1, pair([1.0, 1.0], [2.0, 2.0])),
-        recorder_report.WorkloadResult(WORKLOADS[1], 1, pair([3.0, 3.2], [2.0, 2.0])),
-        recorder_report.WorkloadResult(WORKLOADS[2], 1, pair([2.2, 1.9], [2.0, 2.0])),
+        recorder_report.WorkloadResult(WORKLOADS[0], 1, four([1.0, 1.0], [1.4, 1.4], [2.0, 2.0])),
+        recorder_report.WorkloadResult(WORKLOADS[1], 1, four([3.0, 3.2], [1.5, 1.7], [2.0, 2.0])),
+        recorder_report.WorkloadResult(WORKLOADS[2], 1, four([1.0, 1.2], [1.8, 2.0], [2.0, 2.0])),
+        # biglist has no target: not judged
+        recorder_report.WorkloadResult(WORKLOADS[4], 1, four([9.0], [9.0], [1.0])),
     ]
-    lines = recorder_report.verdicts(results, [])
-    what = "ours (3.12, sys.monitoring) against the Rust recorder at equal recorded content"
-    assert lines == [
-        f"- **Not there yet:** {what} is slower on lines (1.55x (1.5-1.6)).",
-        "- Ours (3.12, sys.monitoring) against the Rust recorder at equal recorded content: on "
-        "par within noise on values (1.02x (0.95-1.1)) (slower by the median, faster in at least "
-        "one paired run).",
+    assert recorder_report.verdicts(results, []) == [
+        "- Ours 3.12 (sys.monitoring) / Rust recorder 3.12 at equal content (target <= 0.6x): "
+        "calls 0.50x; lines 1.55x (1.5-1.6) **not met**; values 0.55x (0.50-0.60) - **not met** "
+        "on 1 of 3.",
+        "- Ours 3.11 (sys.settrace) / Rust recorder 3.12 at equal content (target <= 0.8x): "
+        "calls 0.70x; lines 0.80x (0.75-0.85); values 0.95x (0.90-1) **not met** - **not met** "
+        "on 1 of 3.",
     ]
 
 
-def test_no_slower_anywhere() -> None:
-    outcomes = {OURS_312: _outcome(OURS_312, [1.0]), RUST_EQ: _outcome(RUST_EQ, [2.0])}
+def test_all_met() -> None:
+    outcomes = {OURS_313: _outcome(OURS_313, [1.0]), RUST_EQ: _outcome(RUST_EQ, [2.0])}
     lines = recorder_report.verdicts(
         [recorder_report.WorkloadResult(WORKLOADS[0], 1, outcomes)], []
     )
     assert lines == [
-        "- Ours (3.12, sys.monitoring) against the Rust recorder at equal recorded content: "
-        "no slower on any workload measured."
+        "- Ours 3.13 (sys.monitoring) / Rust recorder 3.12 at equal content (target <= 0.6x): "
+        "calls 0.50x - met."
     ]
 
 
@@ -57,7 +61,8 @@ def test_no_comparison_when_rust_unavailable() -> None:
     lines = recorder_report.verdicts(
         [recorder_report.WorkloadResult(WORKLOADS[0], 1, outcomes)], []
     )
-    assert lines[0].startswith("- calls: no comparison with the Rust recorder")
+    assert lines == ["- calls: no comparison with the Rust recorder (its same-content run is "
+                     "unavailable)."]
 
 
 def test_memory_flat_or_growing() -> None:
@@ -73,7 +78,7 @@ def test_memory_flat_or_growing() -> None:
             },
         )
 
-    lines = recorder_report._memory_verdicts([row(1, 30.0, 50.0), row(4, 31.0, 150.0)])
+    lines = memory_verdicts([row(1, 30.0, 50.0), row(4, 31.0, 150.0)])
     assert lines == [
         f"- Peak RSS of {OURS_312} from x1 to x4 run length: 30.0 -> 31.0 MiB (1.03x): flat.",
         f"- Peak RSS of {RUST_312} from x1 to x4 run length: 50.0 -> 150.0 MiB (3.00x): "
