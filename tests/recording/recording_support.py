@@ -148,8 +148,8 @@ class _Ids:
                     out["variable"] = self.variables[item]
                 elif key == "function_id":
                     out["function"] = self.functions[item]
-                elif key == "path_id":
-                    out["path"] = self.paths[item]
+                elif key == "path_id":  # null in fd-captured output (no path is known)
+                    out["path"] = None if item is None else self.paths[item]
                 else:
                     out[key] = self.resolve(item)
             if out.get("kind") == "Struct" and out.get("type") in _RACY_TYPES:

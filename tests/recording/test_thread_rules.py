@@ -408,28 +408,49 @@ def test_fork_from_a_thread_leaves_the_parents_trace_intact(
 
 
 # Rule 6: stop() never waits forever on the writer lock a frozen (daemon) thread holds.
+# The thread takes the lock when the recording finishes (as a daemon thread frozen at shutdown
+# may hold it): before that, the main thread would wait for it at its next flush, which a frozen
+# thread never allows and which is not what this rule is about.
+FREEZE_AT_FINISH = """
+    import sys
+    import threading
+    import types
+
+    import recorder.recording
+
+    cue = sys.modules["freeze_cue"] = types.ModuleType("freeze_cue")
+    cue.go, cue.grabbed = threading.Event(), threading.Event()
+    finish = recorder.recording.Recording.finish
+
+    def finish_once_the_lock_is_held(self, metadata):
+        cue.go.set()
+        cue.grabbed.wait()
+        return finish(self, metadata)
+
+    recorder.recording.Recording.finish = finish_once_the_lock_is_held
+"""
 FROZEN_LOCK_HOLDER = """
     import gc
     import threading
 
+    from freeze_cue import go, grabbed
     from recorder.trace_writer import TraceWriter
 
     writer = next(o for o in gc.get_objects() if type(o) is TraceWriter)
-    grabbed = threading.Event()
 
 
     def freeze():
+        go.wait()
         writer.lock.acquire()
         grabbed.set()
         threading.Event().wait()
 
 
-    # A recorder-owned name: this thread is not recorded, so the main thread stays lock-free.
+    # A recorder-owned name: this thread is not recorded.
     threading.Thread(target=freeze, name="codetracer-frozen", daemon=True).start()
-    grabbed.wait()
 """
 #: The broken variant: finishing waits for the lock without a time limit.
-WAIT_FOREVER = """
+WAIT_FOREVER = FREEZE_AT_FINISH + """
     import recorder.tracing.threads
     recorder.tracing.threads.STOP_LOCK_TIMEOUT = -1
 """
@@ -440,7 +461,7 @@ def test_stop_does_not_wait_forever_for_a_lock_a_frozen_thread_holds(
     variant: str, backend: str, run_recorder: Any, tmp_path: Path,
 ) -> None:
     done = _record(run_recorder, tmp_path, FROZEN_LOCK_HOLDER, backend=backend, timeout=20,
-                   broken=WAIT_FOREVER if variant == "broken" else None)
+                   broken=WAIT_FOREVER if variant == "broken" else FREEZE_AT_FINISH)
     if variant == "broken":
         assert done is None, "the broken recorder was expected to hang"
         return
