@@ -30,7 +30,7 @@ import operator
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -150,25 +150,39 @@ def _contains(node: ast.AST, line: int, col: int) -> bool:
     return start <= (line, col) <= end
 
 
+def _holding(
+    tree: ast.Module, finding: Finding, spanning: dict[int, list[ast.AST]]
+) -> ast.AST | None:
+    """The innermost statement holding ``finding``: the last of its line containing it
+    (``spanning`` memoises each line's statements)."""
+    candidates = spanning.get(finding.line)
+    if candidates is None:
+        candidates = spanning[finding.line] = _spanning(tree, finding.line)
+    return next((s for s in reversed(candidates) if _contains(s, finding.line, finding.col)), None)
+
+
 def fingerprints(
     tree: ast.Module,
     findings: Sequence[Finding],
     lines: Sequence[str] = (),
     version: int = FORMAT_VERSION,
+    anchors: Mapping[tuple[int, int, str], ast.AST] | None = None,
 ) -> list[str]:
     """The fingerprint of each finding (same order), from the file's tree and (version 2) its
-    source ``lines`` as the parser numbers them (:func:`source_lines`)."""
+    source ``lines`` as the parser numbers them (:func:`source_lines`).
+
+    ``anchors`` maps ``(line, col, code)`` to the statement or ``except`` clause a finding is
+    *itself* (a ``raise``, an ``assert``, a swallowing handler): that is the innermost
+    statement holding it, so it is not searched for.  Most findings are such, and the search
+    was most of the cost of fingerprinting."""
     header = _Source(lines).header if version != 1 else _unparsed_header
     spanning: dict[int, list[ast.AST]] = {}
+    known = anchors or {}
     result = []
     for finding in findings:
-        candidates = spanning.get(finding.line)
-        if candidates is None:
-            candidates = spanning[finding.line] = _spanning(tree, finding.line)
-        # The innermost statement holding the finding: the last of its line containing it.
-        holding = next(
-            (s for s in reversed(candidates) if _contains(s, finding.line, finding.col)), None
-        )
+        holding = known.get((finding.line, finding.col, finding.code))
+        if holding is None:
+            holding = _holding(tree, finding, spanning)
         if holding is None:
             text = f"{finding.line}"  # nothing to anchor to (REC000): the line it is on
         elif finding.code == "REC005" and isinstance(holding, ast.ExceptHandler):
