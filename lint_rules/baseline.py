@@ -31,7 +31,7 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from lint_rules.errors import LintUsageError
@@ -221,15 +221,17 @@ def normalise(path: str, root: Path) -> str:
     return text
 
 
-def keys(findings: Sequence[Finding], root: Path) -> list[Key]:
+def keys(
+    findings: Sequence[Finding], root: Path, files: dict[str, str] | None = None
+) -> list[Key]:
     """Each finding's key (same order); occurrence indexes count identical statements of a
-    file in line order."""
+    file in line order.  ``files`` memoises :func:`normalise` for ``root`` across calls."""
     order = sorted(range(len(findings)), key=lambda i: (findings[i].line, findings[i].col))
     seen: dict[tuple[str, str, str], int] = {}
     result: list[Key | None] = [None] * len(findings)
     # A file has many findings; normalising its path once per file, not per finding, matters
     # with a large baseline (path resolution was most of a baseline's cost).
-    files: dict[str, str] = {}
+    files = {} if files is None else files
     for index in order:
         finding = findings[index]
         file = files.get(finding.path)
@@ -250,6 +252,8 @@ class Baseline:
     path: Path
     entries: set[Key]
     version: int = FORMAT_VERSION
+    # normalise() memoised for this baseline's root (split and stale name the same files).
+    _files: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def root(self) -> Path:
@@ -289,7 +293,7 @@ class Baseline:
     def split(self, findings: Sequence[Finding]) -> tuple[list[Finding], set[Key]]:
         """(The findings not in the baseline, the keys that matched one)."""
         new, matched = [], set()
-        for finding, key in zip(findings, keys(findings, self.root), strict=True):
+        for finding, key in zip(findings, keys(findings, self.root, self._files), strict=True):
             if key in self.entries:
                 matched.add(key)
             else:
@@ -298,5 +302,14 @@ class Baseline:
 
     def stale(self, matched: set[Key], checked_files: Iterable[str]) -> set[Key]:
         """Entries of the checked files that no finding matched any more (fixed)."""
-        files = {normalise(path, self.root) for path in checked_files}
-        return {key for key in self.entries - matched if key[0] in files}
+        unmatched = self.entries - matched
+        if not unmatched:  # the usual case: no checked file needs normalising then
+            return unmatched
+        files = {self._name(path) for path in checked_files}
+        return {key for key in unmatched if key[0] in files}
+
+    def _name(self, path: str) -> str:
+        name = self._files.get(path)
+        if name is None:
+            name = self._files[path] = normalise(path, self.root)
+        return name
