@@ -130,8 +130,9 @@ def _fast_commands(ctx: Context, work: Path, listfile: Path) -> list[Command]:
 def _baseline_commands(ctx: Context, work: Path) -> list[Command]:
     """``check`` with and without a baseline of every finding, alone in their group so that
     they alternate only with each other: the same work (cold caches, emptied before each run,
-    the same cores) but the lookup.  In the main group each had other neighbours (the baseline
-    run always came after a cold ``--jobs 1`` run's cache writes) and the ratio measured them."""
+    the same cores) but the lookup.  In the main group each had fixed other neighbours (the
+    baseline run always came right after a cold ``--jobs 1`` run and a cache-hit run, the check
+    after the parse references), which the ratio measured too."""
     py = ctx.python("3.11")
     env = envs.repo_env()
     ours = (str(py), "-m", "lint_rules", "check")
