@@ -30,6 +30,7 @@ import operator
 import os
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -42,6 +43,7 @@ FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, FORMAT_VERSION)
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 _LINENO = operator.attrgetter("lineno")  # C speed as bisect's key
+_PATH, _CODE = operator.attrgetter("path"), operator.attrgetter("code")
 # The fields holding nested statements, by node type (looking up only these halves the cost of
 # finding a statement); anything else holds none.
 _NESTED: dict[type, tuple[str, ...]] = {
@@ -226,22 +228,33 @@ def keys(
 ) -> list[Key]:
     """Each finding's key (same order); occurrence indexes count identical statements of a
     file in line order.  ``files`` memoises :func:`normalise` for ``root`` across calls."""
-    order = sorted(range(len(findings)), key=lambda i: (findings[i].line, findings[i].col))
-    seen: dict[tuple[str, str, str], int] = {}
-    result: list[Key | None] = [None] * len(findings)
     # A file has many findings; normalising its path once per file, not per finding, matters
     # with a large baseline (path resolution was most of a baseline's cost).
     files = {} if files is None else files
-    for index in order:
-        finding = findings[index]
-        file = files.get(finding.path)
-        if file is None:
-            file = files[finding.path] = normalise(finding.path, root)
-        base = (file, finding.code, finding.fingerprint or "")
+    for path in {f.path for f in findings} - files.keys():
+        files[path] = normalise(path, root)
+    bases = list(
+        zip(
+            map(files.__getitem__, map(_PATH, findings)),
+            map(_CODE, findings),
+            [f.fingerprint or "" for f in findings],
+            strict=True,
+        )
+    )
+    # Most statements are unique in their file (occurrence 0): only repeated ones are counted,
+    # in line order (built-in loops, not a Python one per finding: this runs in the parent,
+    # after the pool, so its time is not shared by the cores).
+    counts = Counter(bases)
+    result = [(*base, 0) for base in bases]
+    repeated = [i for i, base in enumerate(bases) if counts[base] > 1]
+    repeated.sort(key=lambda i: (findings[i].line, findings[i].col))
+    seen: dict[tuple[str, str, str], int] = {}
+    for index in repeated:
+        base = bases[index]
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1
         result[index] = (*base, occurrence)
-    return [key for key in result if key is not None]
+    return result
 
 
 @dataclass
@@ -292,13 +305,10 @@ class Baseline:
 
     def split(self, findings: Sequence[Finding]) -> tuple[list[Finding], set[Key]]:
         """(The findings not in the baseline, the keys that matched one)."""
-        new, matched = [], set()
-        for finding, key in zip(findings, keys(findings, self.root, self._files), strict=True):
-            if key in self.entries:
-                matched.add(key)
-            else:
-                new.append(finding)
-        return new, matched
+        found = keys(findings, self.root, self._files)
+        entries = self.entries
+        new = [f for f, key in zip(findings, found, strict=True) if key not in entries]
+        return new, entries.intersection(found)
 
     def stale(self, matched: set[Key], checked_files: Iterable[str]) -> set[Key]:
         """Entries of the checked files that no finding matched any more (fixed)."""

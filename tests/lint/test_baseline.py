@@ -14,10 +14,11 @@ from lint_helpers import example_pyproject, parse_flake8, run_flake8
 from programs import programs
 from test_precommit import _pre_commit, consumer_repo  # noqa: F401 - the fixture
 
-from lint_rules.baseline import FORMAT_VERSION, fingerprints, source_lines
+from lint_rules.baseline import FORMAT_VERSION, fingerprints, keys, source_lines
 from lint_rules.catalog import EXAMPLE_CONFIG
 from lint_rules.checker import check_source, decide_anchored, findings_from_hits
 from lint_rules.cli import main
+from lint_rules.findings import Finding
 
 LEGACY = """\
 import sys
@@ -289,3 +290,24 @@ def test_anchored_fingerprints_are_the_searched_ones(source: str, version: int) 
 def test_anchored_fingerprints_are_the_searched_ones_in_any_program(source: str) -> None:
     searched, anchored = _both_ways(source, FORMAT_VERSION)
     assert anchored == searched
+
+
+def test_occurrences_count_identical_statements_in_line_order_whatever_the_input_order() -> None:
+    def finding(path: str, line: int, col: int, fingerprint: str) -> Finding:
+        return Finding(path, line, col, "REC001", "m", None, fingerprint)
+
+    # ./a.py and a.py are one file; b.py counts on its own; "other" is another statement.
+    found = [
+        finding("a.py", 9, 0, "same"),
+        finding("b.py", 1, 0, "same"),
+        finding("./a.py", 3, 4, "same"),
+        finding("a.py", 5, 0, "other"),
+        finding("a.py", 3, 0, "same"),
+    ]
+    assert keys(found, Path(".")) == [
+        ("a.py", "REC001", "same", 2),
+        ("b.py", "REC001", "same", 0),
+        ("a.py", "REC001", "same", 1),
+        ("a.py", "REC001", "other", 0),
+        ("a.py", "REC001", "same", 0),
+    ]
