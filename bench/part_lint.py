@@ -262,7 +262,7 @@ def run(ctx: Context) -> PartResult:
                 big,
                 OURS_BASELINE_REF,
                 [(lambda: _baseline_commands(ctx, work), OURS_BASELINE)],
-                ctx.reps(full=7, quick=3),
+                ctx.reps(full=9, quick=3),
             ),
             (
                 f"{_scope(every_flake8)}: flake8 with and without our plugin",
