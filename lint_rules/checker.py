@@ -128,16 +128,22 @@ def decide(
 ) -> list[Decided]:
     """Every hit as ``(line, col, code, detail)``: what ``check`` and the flake8 plugin need
     (``source`` as for :func:`hits_for_tree`)."""
-    return decide_anchored(tree, path, config, source)[0]
+    return _decide(tree, path, config, source, anchored=False)[0]
 
 
 def decide_anchored(
     tree: ast.Module, path: str, config: LintConfig, source: str | None = None
 ) -> tuple[list[Decided], Anchors]:
     """:func:`decide`'s hits and their :data:`Anchors`, for fingerprinting the findings."""
+    return _decide(tree, path, config, source, anchored=True)
+
+
+def _decide(
+    tree: ast.Module, path: str, config: LintConfig, source: str | None, anchored: bool
+) -> tuple[list[Decided], Anchors]:
     with gc_paused():
         hits, collector = _hits(tree, path, config, source)
-        decided, anchors = _decided(hits), _anchors(hits)
+        decided, anchors = _decided(hits), _anchors(hits) if anchored else {}
         collector.release()
     return decided, anchors
 
