@@ -2,7 +2,8 @@
 the cost of ``ast.parse`` itself.
 
 Three corpora: the whole tree for the fast tools (our check, ruff, the ``ast.parse``
-reference), every 4th file for flake8 with and without our plugin, and a fixed sample for
+reference) and, in a group of their own, ``check`` with and without a baseline of every
+finding; every 4th file for flake8 with and without our plugin; and a fixed sample for
 ``fix`` (libcst), which is one to two orders of magnitude slower. All are copied into a temporary
 directory outside the repository, so no tool picks up this project's configuration.
 """
@@ -33,6 +34,7 @@ OURS_FAST = "lint_rules check (all cores)"
 OURS_FAST_1 = "lint_rules check --jobs 1 (1 core)"
 OURS_FAST_WARM = "lint_rules check, second run (cache)"
 OURS_BASELINE = "lint_rules check --baseline (every finding recorded)"
+OURS_BASELINE_REF = "lint_rules check (all cores), next to --baseline"
 RUFF = f"ruff --select {RUFF_RULES}"
 RUFF_WARM = "ruff, second run (cache)"
 FLAKE8_BASE = "flake8 baseline (plugin not installed)"
@@ -49,6 +51,7 @@ LABELS = {
     "parse_n": PARSE_N,
     "fix": OURS_FIX,
     "baseline": OURS_BASELINE,
+    "baseline_ref": OURS_BASELINE_REF,
 }
 
 
@@ -106,15 +109,6 @@ def _fast_commands(ctx: Context, work: Path, listfile: Path) -> list[Command]:
             ok_codes=LINT_OK,
             prime=True,
         ),
-        Command(
-            OURS_BASELINE,
-            (*ours, "--cache-dir", str(work / "cold-cache-b"), "--baseline",
-             str(_write_baseline(py, work)), "stdlib"),
-            env=env,
-            cwd=work,
-            ok_codes=LINT_OK,
-            scratch=work / "cold-cache-b",
-        ),
     ]
     ruff = _python_tool(py, "ruff")
     ruff_args = ("check", "--isolated", "--select", RUFF_RULES, "--output-format", "concise", "-q")
@@ -131,6 +125,32 @@ def _fast_commands(ctx: Context, work: Path, listfile: Path) -> list[Command]:
         )
     )
     return cmds
+
+
+def _baseline_commands(ctx: Context, work: Path) -> list[Command]:
+    """``check`` with and without a baseline of every finding, alone in their group so that
+    they alternate only with each other: the same work (cold caches, emptied before each run,
+    the same cores) but the lookup.  In the main group each had fixed other neighbours (the
+    baseline run always came right after a cold ``--jobs 1`` run and a cache-hit run, the check
+    after the parse references), which the ratio measured too."""
+    py = ctx.python("3.11")
+    env = envs.repo_env()
+    ours = (str(py), "-m", "lint_rules", "check")
+    recorded = str(_write_baseline(py, work))
+    return [
+        Command(
+            label,
+            (*ours, "--cache-dir", str(work / cache), *extra, "stdlib"),
+            env=env,
+            cwd=work,
+            ok_codes=LINT_OK,
+            scratch=work / cache,
+        )
+        for label, cache, extra in (
+            (OURS_BASELINE_REF, "cold-cache-a", ()),
+            (OURS_BASELINE, "cold-cache-b", ("--baseline", recorded)),
+        )
+    ]
 
 
 def _write_baseline(python: Path, work: Path) -> Path:
@@ -238,6 +258,13 @@ def run(ctx: Context) -> PartResult:
                 ctx.reps(full=3, quick=3),
             ),
             (
+                f"{_scope(every_big)}: check with and without a baseline of every finding",
+                big,
+                OURS_BASELINE_REF,
+                [(lambda: _baseline_commands(ctx, work), OURS_BASELINE)],
+                _pair_reps(ctx),
+            ),
+            (
                 f"{_scope(every_flake8)}: flake8 with and without our plugin",
                 part,
                 FLAKE8_BASE,
@@ -262,6 +289,13 @@ def run(ctx: Context) -> PartResult:
 
 
 Builder = tuple[Callable[[], list[Command] | Command], str]
+# The baseline's cost is a few percent of a one-second run, less than one run's noise on a
+# shared machine: its pair runs at least this many times in a full run, whatever --reps says.
+PAIR_MIN_REPS = 9
+
+
+def _pair_reps(ctx: Context) -> int:
+    return max(ctx.reps(full=PAIR_MIN_REPS, quick=3), 3 if ctx.quick else PAIR_MIN_REPS)
 
 
 def _scope(every: int) -> str:

@@ -30,8 +30,9 @@ import operator
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from lint_rules.errors import LintUsageError
@@ -42,6 +43,7 @@ FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, FORMAT_VERSION)
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 _LINENO = operator.attrgetter("lineno")  # C speed as bisect's key
+_PATH, _CODE = operator.attrgetter("path"), operator.attrgetter("code")
 # The fields holding nested statements, by node type (looking up only these halves the cost of
 # finding a statement); anything else holds none.
 _NESTED: dict[type, tuple[str, ...]] = {
@@ -150,25 +152,39 @@ def _contains(node: ast.AST, line: int, col: int) -> bool:
     return start <= (line, col) <= end
 
 
+def _holding(
+    tree: ast.Module, finding: Finding, spanning: dict[int, list[ast.AST]]
+) -> ast.AST | None:
+    """The innermost statement holding ``finding``: the last of its line containing it
+    (``spanning`` memoises each line's statements)."""
+    candidates = spanning.get(finding.line)
+    if candidates is None:
+        candidates = spanning[finding.line] = _spanning(tree, finding.line)
+    return next((s for s in reversed(candidates) if _contains(s, finding.line, finding.col)), None)
+
+
 def fingerprints(
     tree: ast.Module,
     findings: Sequence[Finding],
     lines: Sequence[str] = (),
     version: int = FORMAT_VERSION,
+    anchors: Mapping[tuple[int, int, str], ast.AST] | None = None,
 ) -> list[str]:
     """The fingerprint of each finding (same order), from the file's tree and (version 2) its
-    source ``lines`` as the parser numbers them (:func:`source_lines`)."""
+    source ``lines`` as the parser numbers them (:func:`source_lines`).
+
+    ``anchors`` maps ``(line, col, code)`` to the statement or ``except`` clause a finding is
+    *itself* (a ``raise``, an ``assert``, a swallowing handler): that is the innermost
+    statement holding it, so it is not searched for.  Most findings are such, and the search
+    was most of the cost of fingerprinting."""
     header = _Source(lines).header if version != 1 else _unparsed_header
     spanning: dict[int, list[ast.AST]] = {}
+    known = anchors or {}
     result = []
     for finding in findings:
-        candidates = spanning.get(finding.line)
-        if candidates is None:
-            candidates = spanning[finding.line] = _spanning(tree, finding.line)
-        # The innermost statement holding the finding: the last of its line containing it.
-        holding = next(
-            (s for s in reversed(candidates) if _contains(s, finding.line, finding.col)), None
-        )
+        holding = known.get((finding.line, finding.col, finding.code))
+        if holding is None:
+            holding = _holding(tree, finding, spanning)
         if holding is None:
             text = f"{finding.line}"  # nothing to anchor to (REC000): the line it is on
         elif finding.code == "REC005" and isinstance(holding, ast.ExceptHandler):
@@ -207,25 +223,38 @@ def normalise(path: str, root: Path) -> str:
     return text
 
 
-def keys(findings: Sequence[Finding], root: Path) -> list[Key]:
+def keys(
+    findings: Sequence[Finding], root: Path, files: dict[str, str] | None = None
+) -> list[Key]:
     """Each finding's key (same order); occurrence indexes count identical statements of a
-    file in line order."""
-    order = sorted(range(len(findings)), key=lambda i: (findings[i].line, findings[i].col))
-    seen: dict[tuple[str, str, str], int] = {}
-    result: list[Key | None] = [None] * len(findings)
+    file in line order.  ``files`` memoises :func:`normalise` for ``root`` across calls."""
     # A file has many findings; normalising its path once per file, not per finding, matters
     # with a large baseline (path resolution was most of a baseline's cost).
-    files: dict[str, str] = {}
-    for index in order:
-        finding = findings[index]
-        file = files.get(finding.path)
-        if file is None:
-            file = files[finding.path] = normalise(finding.path, root)
-        base = (file, finding.code, finding.fingerprint or "")
+    files = {} if files is None else files
+    for path in {f.path for f in findings} - files.keys():
+        files[path] = normalise(path, root)
+    bases = list(
+        zip(
+            map(files.__getitem__, map(_PATH, findings)),
+            map(_CODE, findings),
+            [f.fingerprint or "" for f in findings],
+            strict=True,
+        )
+    )
+    # Most statements are unique in their file (occurrence 0): only repeated ones are counted,
+    # in line order (built-in loops, not a Python one per finding: this runs in the parent,
+    # after the pool, so its time is not shared by the cores).
+    counts = Counter(bases)
+    result = [(*base, 0) for base in bases]
+    repeated = [i for i, base in enumerate(bases) if counts[base] > 1]
+    repeated.sort(key=lambda i: (findings[i].line, findings[i].col))
+    seen: dict[tuple[str, str, str], int] = {}
+    for index in repeated:
+        base = bases[index]
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1
         result[index] = (*base, occurrence)
-    return [key for key in result if key is not None]
+    return result
 
 
 @dataclass
@@ -236,6 +265,8 @@ class Baseline:
     path: Path
     entries: set[Key]
     version: int = FORMAT_VERSION
+    # normalise() memoised for this baseline's root (split and stale name the same files).
+    _files: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def root(self) -> Path:
@@ -274,15 +305,21 @@ class Baseline:
 
     def split(self, findings: Sequence[Finding]) -> tuple[list[Finding], set[Key]]:
         """(The findings not in the baseline, the keys that matched one)."""
-        new, matched = [], set()
-        for finding, key in zip(findings, keys(findings, self.root), strict=True):
-            if key in self.entries:
-                matched.add(key)
-            else:
-                new.append(finding)
-        return new, matched
+        found = keys(findings, self.root, self._files)
+        entries = self.entries
+        new = [f for f, key in zip(findings, found, strict=True) if key not in entries]
+        return new, entries.intersection(found)
 
     def stale(self, matched: set[Key], checked_files: Iterable[str]) -> set[Key]:
         """Entries of the checked files that no finding matched any more (fixed)."""
-        files = {normalise(path, self.root) for path in checked_files}
-        return {key for key in self.entries - matched if key[0] in files}
+        unmatched = self.entries - matched
+        if not unmatched:  # the usual case: no checked file needs normalising then
+            return unmatched
+        files = {self._name(path) for path in checked_files}
+        return {key for key in unmatched if key[0] in files}
+
+    def _name(self, path: str) -> str:
+        name = self._files.get(path)
+        if name is None:
+            name = self._files[path] = normalise(path, self.root)
+        return name

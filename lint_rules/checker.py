@@ -85,6 +85,11 @@ def hits_for_tree(
 
 # (line, col, code, detail): a hit without its node and context.
 Decided = tuple[int, int, str, str]
+# Hits that are themselves a statement or an ``except`` clause (raise, assert, re-raise,
+# swallowing handler: most findings), by (line, col, code): the node a fingerprint is made of,
+# known without searching the tree for it (baseline.fingerprints).
+Anchors = dict[tuple[int, int, str], ast.AST]
+_ANCHORS = (ast.stmt, ast.ExceptHandler)
 
 
 def _decided(hits: Iterable[Hit]) -> list[Decided]:
@@ -92,6 +97,14 @@ def _decided(hits: Iterable[Hit]) -> list[Decided]:
         (getattr(h.node, "lineno", 1), getattr(h.node, "col_offset", 0), h.code, h.detail)
         for h in hits
     ]
+
+
+def _anchors(hits: Iterable[Hit]) -> Anchors:
+    return {
+        (h.node.lineno, h.node.col_offset, h.code): h.node
+        for h in hits
+        if isinstance(h.node, _ANCHORS)
+    }
 
 
 @contextmanager
@@ -115,11 +128,24 @@ def decide(
 ) -> list[Decided]:
     """Every hit as ``(line, col, code, detail)``: what ``check`` and the flake8 plugin need
     (``source`` as for :func:`hits_for_tree`)."""
+    return _decide(tree, path, config, source, anchored=False)[0]
+
+
+def decide_anchored(
+    tree: ast.Module, path: str, config: LintConfig, source: str | None = None
+) -> tuple[list[Decided], Anchors]:
+    """:func:`decide`'s hits and their :data:`Anchors`, for fingerprinting the findings."""
+    return _decide(tree, path, config, source, anchored=True)
+
+
+def _decide(
+    tree: ast.Module, path: str, config: LintConfig, source: str | None, anchored: bool
+) -> tuple[list[Decided], Anchors]:
     with gc_paused():
         hits, collector = _hits(tree, path, config, source)
-        decided = _decided(hits)
+        decided, anchors = _decided(hits), _anchors(hits) if anchored else {}
         collector.release()
-    return decided
+    return decided, anchors
 
 
 def findings_from_hits(
@@ -160,12 +186,16 @@ def check_source(
         if isinstance(parsed, Finding):
             found = [parsed] if config.enabled("REC000") else []
             return with_fingerprints(None, found, [], fingerprint) if fingerprint else found
-        decided = decide(parsed, path, config, source)
+        anchors: Anchors | None = None
+        if fingerprint:
+            decided, anchors = decide_anchored(parsed, path, config, source)
+        else:
+            decided = decide(parsed, path, config, source)
         # Numbered as the parser numbers them (str.splitlines also splits at form feeds).
         lines = baseline.source_lines(source) if decided else []
         findings = findings_from_hits(decided, path, lines, config)
         if fingerprint:
-            findings = with_fingerprints(parsed, findings, lines, fingerprint)
+            findings = with_fingerprints(parsed, findings, lines, fingerprint, anchors)
         del parsed  # freed here, while the collector is still paused
     return findings
 
@@ -175,13 +205,15 @@ def with_fingerprints(
     findings: list[Finding],
     lines: list[str],
     version: int = baseline.FORMAT_VERSION,
+    anchors: Anchors | None = None,
 ) -> list[Finding]:
     """``findings`` carrying their baseline fingerprints of ``version``, from the file's tree
-    and lines (:func:`lint_rules.baseline.source_lines`)."""
+    and lines (:func:`lint_rules.baseline.source_lines`), and the hits' ``anchors`` if known
+    (the same fingerprints, found faster)."""
     if not findings:
         return findings
     module = tree or ast.Module(body=[], type_ignores=[])
-    prints = baseline.fingerprints(module, findings, lines, version)
+    prints = baseline.fingerprints(module, findings, lines, version, anchors)
     return [
         Finding(f.path, f.line, f.col, f.code, f.message, f.fix, p)
         for f, p in zip(findings, prints, strict=True)

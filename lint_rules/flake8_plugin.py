@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 from lint_rules.baseline import Baseline, source_lines
 from lint_rules.catalog import BY_CODE, VERSION
-from lint_rules.checker import decide, with_fingerprints
+from lint_rules.checker import Anchors, decide, decide_anchored, with_fingerprints
 from lint_rules.config import ConfigResolver, LintConfig, baseline_path
 from lint_rules.findings import Finding
 from lint_rules.noqa import suppressed
@@ -113,10 +113,12 @@ class RecPlugin:
         if not isinstance(self.tree, ast.Module):
             return
         config = self._config()
-        decided = decide(self.tree, self.filename, config, self.source)
         recorded = self._baseline(config)
         if recorded is not None:
-            decided = self._not_in(recorded, self.tree, decided)
+            decided, anchors = decide_anchored(self.tree, self.filename, config, self.source)
+            decided = self._not_in(recorded, self.tree, decided, anchors)
+        else:
+            decided = decide(self.tree, self.filename, config, self.source)
         seen: set[tuple[int, int, str]] = set()
         for line, col, code, detail in decided:
             if (line, col, code) in seen:
@@ -125,7 +127,11 @@ class RecPlugin:
             yield line, col, f"{code} {BY_CODE[code].format(detail)}", type(self)
 
     def _not_in(
-        self, recorded: Baseline, tree: ast.Module, decided: list[tuple[int, int, str, str]]
+        self,
+        recorded: Baseline,
+        tree: ast.Module,
+        decided: list[tuple[int, int, str, str]],
+        anchors: Anchors,
     ) -> list[tuple[int, int, str, str]]:
         """The hits the baseline does not hold, keyed as ``check`` keys them (after noqa)."""
         lines = source_lines(self.source) if self.source is not None else self._lines()
@@ -136,7 +142,9 @@ class RecPlugin:
                 if not suppressed(lines, line, code)
             }
         )
-        new, _matched = recorded.split(with_fingerprints(tree, findings, lines, recorded.version))
+        new, _matched = recorded.split(
+            with_fingerprints(tree, findings, lines, recorded.version, anchors)
+        )
         kept = {(f.line, f.col, f.code) for f in new}
         return [row for row in decided if row[:3] in kept]
 

@@ -114,6 +114,30 @@ def test_lint_targets() -> None:
     ]
 
 
+def test_the_baseline_is_compared_with_the_check_it_alternated_with() -> None:
+    names = {
+        "flake8_all": "all",
+        "flake8_base": "base",
+        "fast": "fast",
+        "warm": "warm",
+        "parse_n": "parse",
+        "baseline": "with",
+        "baseline_ref": "without",
+    }
+    fast = {
+        "fast": _outcome("fast", [0.5, 0.5]),  # another group's check: not the yardstick
+        "without": _outcome("without", [1.0, 1.0]),
+        "with": _outcome("with", [1.02, 1.04]),
+    }
+    lines = lint_report.verdicts(fast, {}, names)
+    assert lines[2] == (
+        "- a baseline of every finding adds under 5% to check: it adds +3.0% (+2.0% to +4.0%)"
+        " - met."
+    )
+    slower = {**fast, "with": _outcome("with", [1.06, 1.04])}
+    assert lint_report.verdicts(slower, {}, names)[2].endswith("- **not met**.")
+
+
 def test_seams_verdict() -> None:
     from bench.part_faults import seams_verdict
     from bench.stats import Ratio

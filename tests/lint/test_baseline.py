@@ -3,18 +3,22 @@ counted and pruned, through the CLI, the flake8 plugin and the pre-commit hook."
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 from lint_helpers import example_pyproject, parse_flake8, run_flake8
+from programs import programs
 from test_precommit import _pre_commit, consumer_repo  # noqa: F401 - the fixture
 
-from lint_rules.baseline import FORMAT_VERSION
+from lint_rules.baseline import FORMAT_VERSION, fingerprints, keys, source_lines
 from lint_rules.catalog import EXAMPLE_CONFIG
-from lint_rules.checker import check_source
+from lint_rules.checker import check_source, decide_anchored, findings_from_hits
 from lint_rules.cli import main
+from lint_rules.findings import Finding
 
 LEGACY = """\
 import sys
@@ -243,3 +247,67 @@ def test_fingerprints_ignore_layout_not_content(before: str, after: str, same: b
 
     assert (prints(before) == prints(after)) is same
     assert all(prints(before))
+
+
+def _both_ways(source: str, version: int) -> tuple[list[str], list[str]]:
+    """A program's fingerprints found by searching the tree, and from the hits' anchors."""
+    tree = ast.parse(source)
+    decided, anchors = decide_anchored(tree, "pkg/module.py", EXAMPLE_CONFIG, source)
+    lines = source_lines(source)
+    found = findings_from_hits(decided, "pkg/module.py", lines, EXAMPLE_CONFIG)
+    searched = fingerprints(tree, found, lines, version)
+    return searched, fingerprints(tree, found, lines, version, anchors)
+
+
+# A finding that is itself a statement or an ``except`` clause is its own anchor; these put
+# other statements on its line, around it and inside it.
+ANCHOR_CORNERS = [
+    "a = 1; raise ValueError('x')",
+    "raise ValueError('x'); a = 1",
+    "if x: raise ValueError('x')",
+    "if x: assert y\nelse: assert z",
+    "try: f()\nexcept: pass",
+    "try:\n    f()\nexcept Exception: log(); x = 1",
+    "try:\n    f()\nexcept Exception as e:  # why\n"
+    "    try:\n        g()\n    except:\n        e = 1",
+    "def f():\n    try:\n        g()\n    except Exception:\n        raise",
+    "match v:\n    case 1: raise ValueError('x')\n    case _:\n        assert v, 'm'",
+    "for i in x: assert i\nelse: print(1)",
+    "with f() as g: raise ValueError(\n    'two', 'lines')",
+    "@d\ndef f(): raise ValueError('x')",
+]
+
+
+@pytest.mark.parametrize("source", ANCHOR_CORNERS)
+@pytest.mark.parametrize("version", [1, FORMAT_VERSION])
+def test_anchored_fingerprints_are_the_searched_ones(source: str, version: int) -> None:
+    searched, anchored = _both_ways(source, version)
+    assert searched and anchored == searched
+
+
+@settings(max_examples=150, deadline=None)
+@given(programs)
+def test_anchored_fingerprints_are_the_searched_ones_in_any_program(source: str) -> None:
+    searched, anchored = _both_ways(source, FORMAT_VERSION)
+    assert anchored == searched
+
+
+def test_occurrences_count_identical_statements_in_line_order_whatever_the_input_order() -> None:
+    def finding(path: str, line: int, col: int, fingerprint: str) -> Finding:
+        return Finding(path, line, col, "REC001", "m", None, fingerprint)
+
+    # ./a.py and a.py are one file; b.py counts on its own; "other" is another statement.
+    found = [
+        finding("a.py", 9, 0, "same"),
+        finding("b.py", 1, 0, "same"),
+        finding("./a.py", 3, 4, "same"),
+        finding("a.py", 5, 0, "other"),
+        finding("a.py", 3, 0, "same"),
+    ]
+    assert keys(found, Path(".")) == [
+        ("a.py", "REC001", "same", 2),
+        ("b.py", "REC001", "same", 0),
+        ("a.py", "REC001", "same", 1),
+        ("a.py", "REC001", "other", 0),
+        ("a.py", "REC001", "same", 0),
+    ]
