@@ -142,3 +142,22 @@ def repo_env() -> dict[str, str]:
     The recorder is stdlib-only, so a bare 3.12 interpreter runs it from the source tree.
     """
     return {"PYTHONPATH": str(REPO)}
+
+
+def recorder_at(commit: str, target: Path) -> Path:
+    """The recorder package as it was at ``commit``, extracted (once) into ``target``.
+
+    ``target`` is returned; put it first on ``PYTHONPATH`` to run that recorder. Raises
+    :class:`~bench.errors.Unavailable` when git cannot produce it.
+    """
+    if (target / "recorder").is_dir():
+        return target
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, "recorder"],
+                             capture_output=True, timeout=120, check=False)
+    if archive.returncode != 0:
+        raise Unavailable(f"git archive {commit} failed: "
+                          f"{archive.stderr.decode(errors='replace').strip()}")
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True,
+                   timeout=120)
+    return target
+

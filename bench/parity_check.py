@@ -45,19 +45,6 @@ class Cell:
     error: str | None = None
 
 
-def _baseline_tree(ctx: Context) -> Path:
-    target = ctx.scratch(f"parity-{BASELINE}")
-    if (target / "recorder").is_dir():
-        return target
-    archive = subprocess.run(["git", "-C", str(envs.REPO), "archive", BASELINE, "recorder"],
-                             capture_output=True, timeout=120, check=False)
-    if archive.returncode != 0:
-        raise Unavailable(f"git archive {BASELINE} failed: "
-                          f"{archive.stderr.decode(errors='replace').strip()}")
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True, timeout=120)
-    return target
-
-
 def _record(python: Path, backend: str, tree: Path, root: Path, name: str, trace: Path) -> None:
     shutil.rmtree(trace, ignore_errors=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CODETRACER_", "RECORDER_"))}
@@ -96,7 +83,7 @@ def measure(ctx: Context) -> list[Cell]:
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns("__pycache__"))
     try:
-        baseline = _baseline_tree(ctx)
+        baseline = envs.recorder_at(BASELINE, ctx.scratch(f"parity-{BASELINE}"))
     except (Unavailable, OSError, subprocess.SubprocessError) as exc:
         return [Cell(name, s, error=str(exc)) for s, _ in SERIES for name in golden_programs()]
     cells: list[Cell] = []

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import subprocess
 from pathlib import Path
 
 from bench import envs, table, variants
@@ -131,21 +130,6 @@ def _threads_section(ctx: Context) -> tuple[str, list[str]]:
     return intro + body + "\n" + "".join(v + "\n" for v in verdicts), verdicts
 
 
-def _before_tree(ctx: Context) -> Path:
-    """The recorder package as it was at :data:`BEFORE_THREADS`, extracted once."""
-    target = ctx.scratch("before-threads")
-    if (target / "recorder").is_dir():
-        return target
-    archive = subprocess.run(["git", "-C", str(envs.REPO), "archive", BEFORE_THREADS, "recorder"],
-                             capture_output=True, timeout=120, check=False)
-    if archive.returncode != 0:
-        raise Unavailable(f"git archive {BEFORE_THREADS} failed: "
-                          f"{archive.stderr.decode(errors='replace').strip()}")
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True,
-                   timeout=120)
-    return target
-
-
 def _single_section(ctx: Context) -> tuple[str, list[str]]:
     reps = ctx.reps(full=8, quick=4)
     workload = by_name("calls")
@@ -154,7 +138,7 @@ def _single_section(ctx: Context) -> tuple[str, list[str]]:
     verdicts: list[str] = []
     for series in ("3.12", "3.11"):
         try:
-            before = _before_tree(ctx)
+            before = envs.recorder_at(BEFORE_THREADS, ctx.scratch("before-threads"))
             now = _ours(ctx, series, f"ours {series} now", args, f"{series}-now")
             old = _ours(ctx, series, f"ours {series} at {BEFORE_THREADS}", args,
                         f"{series}-before", pythonpath=before)
