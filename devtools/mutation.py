@@ -32,6 +32,8 @@ TESTS: dict[str, list[str]] = {
     "recorder/decision.py": ["tests/policy/test_decision.py", "tests/session/test_verdict.py"],
     "recorder/policy.py": ["tests/policy", "tests/session/test_verdict.py"],
     "recorder/output/swap.py": ["tests/output"],
+    "recorder/output/files.py": ["tests/output"],
+    "recorder/tracing/valuejson.py": ["tests/recording/test_valuejson.py"],
     "recorder/lifecycle.py": ["tests/session/test_lifecycle.py"],
     # The lint analysis (one run of each takes minutes: name it in MODULES to include it).
     "lint_rules/rules.py": ["tests/lint"],
