@@ -246,23 +246,32 @@ def test_a_live_layer_of_this_process_is_never_cleaned_by_another(tmp_path: Path
 def test_writeback_of_a_long_file_starts_before_close(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Every WRITEBACK_STEP bytes the kernel is asked to start writing exactly the new bytes, so
-    # that the fsync at close waits for the tail only; a truncation moves the mark back.
+    # Every WRITEBACK_STEP bytes the kernel is asked to start writing exactly the new bytes of
+    # this file, so that the fsync at close waits for the tail only; a truncation moves the mark
+    # back.
     from recorder.output import files, syscalls
 
-    asked: list[tuple[int, int]] = []
+    asked: list[tuple[int, int, int]] = []
     monkeypatch.setattr(syscalls, "_FADVISE", lambda fd, offset, length, advice: asked.append(
-        (offset, length)))
+        (fd, offset, length)))
     layer = OutputLayer(tmp_path / "out")
     layer.begin()
     out = layer.create("trace.json")
+    fd = out.fileno()
+    out.write(b"x" * (files.WRITEBACK_STEP - 1))
+    assert asked == []
+    out.write(b"x")  # exactly one step: asked at once
+    assert asked == [(fd, 0, files.WRITEBACK_STEP)]
+    asked.clear()
+    start = files.WRITEBACK_STEP
     chunk = b"x" * (files.WRITEBACK_STEP // 3 + 1)
     for _ in range(7):
         out.write(chunk)
-    out.truncate(len(chunk))
+    out.truncate(start + len(chunk))
     for _ in range(3):
         out.write(chunk)
     step = 3 * len(chunk)
-    assert asked == [(0, step), (step, step), (len(chunk), step)]
+    assert asked == [(fd, start, step), (fd, start + step, step),
+                     (fd, start + len(chunk), step)]
     out.close()
-    assert (layer.staging_dir / "trace.json").stat().st_size == 4 * len(chunk)
+    assert (layer.staging_dir / "trace.json").stat().st_size == start + 4 * len(chunk)
