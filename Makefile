@@ -105,7 +105,7 @@ faults: venv ## The full fault-injection sweep, and every crash state of the rec
 faults-ci: venv ## The documented seeded sample of the sweep that CI runs
 	$(PY) -m fault_injection sweep --sample 400 --seed 2026
 
-bench: venv venv312 ## Benchmarks: writes BENCHMARKS.md (under 15 minutes)
+bench: venv venv312 ## Benchmarks: writes BENCHMARKS.md (about 15-20 minutes; 18.5 measured on 2026-12-07)
 	$(PY) -m bench --out BENCHMARKS.md
 
 bench-quick: venv venv312 ## A smaller benchmark run for development
