@@ -18,7 +18,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from recorder import events
-from recorder.trace_threads import ThreadSlot
+from recorder.trace_threads import GATE, ThreadSlot
 
 __all__ = ["IO_MERGE_LIMIT", "POSTED_EVENT_LIMIT", "IoEvents"]
 
@@ -38,8 +38,8 @@ class IoEvents:
     _buf: list[str]
     _size: int
     _chunk_size: int
-    _events: int
-    _io_index: int
+    _total: int
+    _io_event: str | None
     _io_stream: int
     _io_content: str
     _posted: deque[tuple[int, str, str]]
@@ -47,7 +47,8 @@ class IoEvents:
 
     if TYPE_CHECKING:  # provided by TraceWriter and SharedMode
         def flush(self) -> None: ...
-        def _mark(self, slot: ThreadSlot) -> None: ...
+        def _mark(self, slot: ThreadSlot, previous: ThreadSlot) -> None: ...
+        def _put(self, event: str) -> None: ...
 
     def io(
         self, kind: int, stream: str, content: str, frame_id: int, location: tuple[int, int],
@@ -59,26 +60,43 @@ class IoEvents:
         ``Call``, 0 for toplevel), ``location`` its (path id, line) of the last ``Step``.
         """
         slot = slot or self.main
-        with self.lock:  # rare enough to always lock; the text is built inside (no user code)
+        # Rare enough to be exclusive (recorder.trace_threads): the text is built inside (no
+        # user code runs) and the Event may replace the last one.
+        with self.lock:
             if self._stopped:
                 return
-            if (self._io_index == len(self._buf) - 1 and self._io_stream == kind and self._buf
-                    and self._last is slot and len(self._io_content) < IO_MERGE_LIMIT):
-                # Nothing happened since the last write to this stream: extend that Event (up to
-                # a limit: each extension re-encodes the Event, which must not grow without bound).
-                content = self._io_content + content
-                self._size -= len(self._buf.pop())
-            self._mark(slot)
-            event = events.io(kind, stream, content, location[0], location[1], frame_id,
-                              slot.number)
-            self._buf.append(event)
-            self._size += len(event)
-            slot.last = self._events + len(self._buf) - 1
-            self._io_index = len(self._buf) - 1
-            self._io_stream = kind
-            self._io_content = content
+            previous = self._last
+            self._last = GATE
+            try:
+                self._io_locked(kind, stream, content, frame_id, location, slot, previous)
+                previous = slot  # appended: the gate opens to this thread
+            finally:
+                self._last = previous
             if self._size >= self._chunk_size:
                 self.flush()
+
+    def _io_locked(
+        self, kind: int, stream: str, content: str, frame_id: int, location: tuple[int, int],
+        slot: ThreadSlot, previous: ThreadSlot,
+    ) -> None:
+        last = self._io_event
+        buf = self._buf
+        if (last is not None and buf and buf[-1] is last and self._io_stream == kind
+                and previous is slot and len(self._io_content) < IO_MERGE_LIMIT):
+            # Nothing happened since the last write to this stream: extend that Event (up to a
+            # limit: each extension re-encodes the Event, which must not grow without bound).
+            content = self._io_content + content
+            buf.pop()
+            self._size -= len(last)
+            self._total -= 1
+        self._mark(slot, previous)
+        event = events.io(kind, stream, content, location[0], location[1], frame_id,
+                          slot.number)
+        self._put(event)
+        slot.last = self._total - 1
+        self._io_event = event
+        self._io_stream = kind
+        self._io_content = content
 
     def post(self, kind: int, stream: str, content: str) -> None:
         """From any thread: output with no thread, frame or line (fd capture) for an ``Event``.
@@ -107,9 +125,6 @@ class IoEvents:
             size += len(content)
         if pieces:
             self._append_posted(kind, stream, "".join(pieces))
-        self._io_index = -1
 
     def _append_posted(self, kind: int, stream: str, content: str) -> None:
-        event = events.io_unattributed(kind, stream, content)
-        self._buf.append(event)
-        self._size += len(event)
+        self._put(events.io_unattributed(kind, stream, content))

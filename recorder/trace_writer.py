@@ -11,7 +11,8 @@ that reached the file after a write failed (the output file's ``write`` is all-o
 
 **Threads** (:mod:`recorder.trace_threads`): until a second thread is recorded the writer is
 single-threaded and its hot entries (:meth:`emit_batch`, :meth:`call`, :meth:`ret`) take no lock;
-then every append is one pre-built unit under :attr:`lock`. **Output events** of the program
+then every append is one pre-built unit, appended without a lock by the thread that appended last
+and under :attr:`lock` by any other. **Output events** of the program
 (:mod:`recorder.trace_io`): ``Event`` for its writes to stdout/stderr and reads of stdin.
 
 Event text comes from :mod:`recorder.events` (the one place that formats events); the writer
@@ -34,7 +35,7 @@ from recorder.events import RETURN_HEAD, RETURN_TAIL
 from recorder.lifecycle import Lifecycle, State
 from recorder.metadata import TraceMetadata
 from recorder.trace_io import IoEvents
-from recorder.trace_threads import SharedMode, ThreadSlot
+from recorder.trace_threads import GATE, SharedMode, ThreadSlot
 
 __all__ = [
     "CHUNK_SIZE",
@@ -95,6 +96,7 @@ class TraceWriter(SharedMode, IoEvents):
         self._size = 0
         self._started = False  # "[" written to the file
         self._events = 0  # events handed to the file so far
+        self._total = 0  # events appended so far, in shared mode (see recorder.trace_threads)
         self._life = Lifecycle("trace writer")
         self._life.move(State.TRACING)
         self.paths: list[str] = []
@@ -106,7 +108,7 @@ class TraceWriter(SharedMode, IoEvents):
         self.call_count = 0  # ordinal of the last Call: frame ids in I/O event metadata
         # Consecutive writes to one stream with nothing in between become one Event (print()
         # writes its arguments, separators and end separately).
-        self._io_index = -1
+        self._io_event: str | None = None  # the last output Event, while it may be extended
         self._io_stream = -1
         self._io_content = ""
         self._io_frame = 0
@@ -116,7 +118,8 @@ class TraceWriter(SharedMode, IoEvents):
         #: Told each path when it is declared and asked to write its copies before each chunk
         #: (the ``files/`` copies: recorder.sources).
         self.sources: SourceCopies | None = None
-        #: Held around every append in shared mode, every declaration and every flush.
+        #: Held by every declaration and flush, and by appends in shared mode but those of the
+        #: thread that appended last (see recorder.trace_threads).
         self.lock = threading.RLock()
         self.shared = False  # True once a second thread is recorded (see the module docstring)
         self.main = ThreadSlot(1)  # the thread that started tracing
@@ -131,6 +134,8 @@ class TraceWriter(SharedMode, IoEvents):
     # undeclared by every later value of that type.
 
     # A miss takes the lock (and looks again): two threads must never declare one id twice.
+    # The id is published only once its event is in the buffer: other threads append without
+    # the lock, and a unit that uses the id must never come before its declaration.
 
     def path_id(self, path: str) -> int:
         pid = self._path_ids.get(path)
@@ -139,11 +144,15 @@ class TraceWriter(SharedMode, IoEvents):
             with self.lock:
                 pid = self._path_ids.get(path)
                 if pid is None:
-                    pid = self._path_ids[path] = len(self.paths)
+                    pid = len(self.paths)
                     self.paths.append(path)
-                    self._emit(event)
+                    if not self._stopped:  # a thread still running after the end: not written
+                        self._put(event)
+                    self._path_ids[path] = pid
                     if self.sources is not None:
                         self.sources.see(path)
+                    if self._size >= self._chunk_size:
+                        self.flush()
         return pid
 
     def function_id(self, path_id: int, line: int, name: str) -> int:
@@ -187,8 +196,12 @@ class TraceWriter(SharedMode, IoEvents):
         """The id of ``key`` in ``ids``, declared with ``event`` if new (called under the lock)."""
         found = ids.get(key)
         if found is None:
-            found = ids[key] = len(ids)
-            self._emit(event)
+            found = len(ids)
+            if not self._stopped:  # a thread still running after the end: not written
+                self._put(event)
+            ids[key] = found
+            if self._size >= self._chunk_size:
+                self.flush()
         return found
 
     # ------------------------------------------------------------------------------- events
@@ -210,18 +223,24 @@ class TraceWriter(SharedMode, IoEvents):
         """Buffer one event (text from :mod:`recorder.events`); flushes a full chunk."""
         self._emit(event)
 
+    # The three hot entries: until a second thread is recorded, the check of ``shared`` and the
+    # append are one atomic run (recorder.trace_threads), so start_sharing() never comes between
+    # them.
+
     def emit_batch(self, batch: list[str], size: int, slot: ThreadSlot | None = None) -> None:
         """Buffer whole events at once (``size``: their characters); the hot paths' entry.
 
         ``slot`` is the recording thread (None: the thread that started tracing).
         """
-        if self.shared:
-            self._append(slot or self.main, batch, size)
+        # -- atomic: no call, no backward jump, no container built
+        if not self.shared:
+            self._buf += batch
+            self._size += size
+            # -- end atomic
+            if self._size >= self._chunk_size:
+                self.flush()
             return
-        self._buf += batch  # no call between the check and the append: see the module docstring
-        self._size += size
-        if self._size >= self._chunk_size:
-            self.flush()
+        self._append(slot or self.main, batch, size)
 
     def call(self, unit: list[str], size: int, slot: ThreadSlot | None = None) -> int:
         """A ``Call`` (the last event of ``unit``, ``size`` characters); returns its ordinal.
@@ -231,29 +250,34 @@ class TraceWriter(SharedMode, IoEvents):
         frame bookkeeping, then calls :meth:`maybe_flush`, so an output failure can never separate
         the event from the bookkeeping that balances it.
         """
-        if self.shared:
-            return self._append(slot or self.main, unit, size, flush=False, call=True)
-        self._buf += unit  # no call between the check and the update: see the module docstring
-        self._size += size
-        self.call_count += 1
-        return self.call_count - 1
+        # -- atomic: no call, no backward jump, no container built
+        if not self.shared:
+            self._buf += unit
+            self._size += size
+            self.call_count += 1
+            return self.call_count - 1
+        # -- end atomic
+        return self._append(slot or self.main, unit, size, flush=False, call=True)
 
     def ret(self, value_json: str, slot: ThreadSlot | None = None) -> None:
         """A ``Return`` (buffered without flushing, see :meth:`call`)."""
         event = RETURN_HEAD + value_json + RETURN_TAIL
-        if self.shared:
-            self._append(slot or self.main, [event], len(event), False)
+        unit = [event]
+        size = len(event)
+        # -- atomic: no call, no backward jump, no container built
+        if not self.shared:
+            self._buf += unit
+            self._size += size
             return
-        self._buf.append(event)
-        self._size += len(event)
+        # -- end atomic
+        self._append(slot or self.main, unit, size, False)
 
     # ------------------------------------------------------------------------------ output
 
     def _emit(self, event: str) -> None:
-        if self._stopped:  # a thread still running after the end declares a new id
+        if self._stopped:
             return
-        self._buf.append(event)
-        self._size += len(event)
+        self._put(event)
         if self._size >= self._chunk_size:
             self.flush()
 
@@ -278,14 +302,30 @@ class TraceWriter(SharedMode, IoEvents):
             if self.sources is not None:
                 self.sources.write_pending()  # the copies of a chunk's paths land before it
             head = ",\n" if self._started else "[\n"
-            data = (head + ",\n".join(self._buf)).encode("utf-8", "replace")
-            self._sink.write(data)
+            fresh: list[str] = []
+            # Threads that append without the lock go on appending to the fresh list while this
+            # one writes.
+            # -- atomic: no call, no backward jump, no container built
+            chunk = self._buf
+            self._buf = fresh
+            size = self._size
+            self._size = 0
+            # -- end atomic
+            written = False
+            try:
+                self._sink.write((head + ",\n".join(chunk)).encode("utf-8", "replace"))
+                written = True
+            finally:
+                if not written:  # the events stay buffered: the chunk goes back in front
+                    # -- atomic: no call, no backward jump, no container built
+                    chunk += self._buf
+                    self._buf = chunk
+                    self._size += size
+                    # -- end atomic
             self._started = True
             self._paths_in_file = len(self.paths)
-            self._events += len(self._buf)
-            self._buf.clear()
-            self._size = 0
-            self._io_index = -1
+            self._events += len(chunk)
+            self._io_event = None
 
     @property
     def events_written(self) -> int:
@@ -313,6 +353,7 @@ class TraceWriter(SharedMode, IoEvents):
         still whole, so their failure is not this method's.
         """
         with self.lock:
+            self._last = GATE  # the others' late events wait (and are dropped once stopped)
             tail = b"\n]\n" if self._started else b"[\n]\n"
             if self._posted:
                 self._take_posted()
@@ -336,6 +377,7 @@ class TraceWriter(SharedMode, IoEvents):
 
     def _stop(self) -> None:
         self._stopped = True
+        self._last = GATE
         self._life.move(State.STOPPED)
 
     def _finish_partial(self) -> None:

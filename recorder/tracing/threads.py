@@ -20,7 +20,8 @@ variant it catches):
 
 1. No recorder lock is held while the program's code runs: a unit of events (a ``Step`` and its
    ``Value`` events, a ``Call`` and its arguments, a ``Return``) is encoded first, then appended
-   under the writer's lock, which guards only list appends and file writes.
+   (:mod:`recorder.trace_threads`: without a lock by the thread that appended last, under the
+   writer's lock by any other; the lock guards only list appends and file writes).
 2. Hence a value whose ``__repr__`` (``--value-repr repr``) takes a lock that another traced
    thread holds cannot deadlock: the other thread needs no recorder lock to release it.
 3. Units are atomic: another thread's events never split a ``Step`` from its ``Value`` events or a
