@@ -35,6 +35,11 @@ TESTS: dict[str, list[str]] = {
     "recorder/output/files.py": ["tests/output"],
     "recorder/tracing/valuejson.py": ["tests/recording/test_valuejson.py"],
     "recorder/lifecycle.py": ["tests/session/test_lifecycle.py"],
+    # (Not test_atomic_runs.py: it reads the bytecode of the source, which mutmut rewrites.)
+    "recorder/trace_threads.py": [
+        "tests/recording/test_trace_writer.py", "tests/recording/test_thread_interleavings.py",
+        "tests/recording/test_shared_mode.py", "tests/iocapture/test_posted_output.py",
+    ],
     # The lint analysis (one run of each takes minutes: name it in MODULES to include it).
     "lint_rules/rules.py": ["tests/lint"],
     "lint_rules/collect.py": ["tests/lint"],

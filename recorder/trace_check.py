@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from recorder.errors import CATALOG, ErrorCode, ExitCode
+from recorder.trace_reader import TraceEvents
 
 __all__ = ["check_events", "check_trace_dir", "has_thread_events", "main"]
 
@@ -233,19 +234,27 @@ def check_events(events: Any, *, partial: bool = False, exit_code: object = None
     """Problems of a parsed ``trace.json`` (see the module docstring)."""
     if not isinstance(events, list):
         return ["trace.json is not a JSON array"]
+    return _check(events, partial, exit_code).problems
+
+
+def _check(events: Iterable[Any], partial: bool, exit_code: object) -> _Checker:
+    """Check ``events`` in one pass (a list, or :class:`TraceEvents` read one at a time)."""
     checker = _Checker()
-    header = events[:4]
+    header: list[Any] = []
+    last: Any = None
+    for checker.index, event in enumerate(events):
+        if checker.index < 4:
+            header.append(event)
+        checker.event(event)
+        last = event
     expected = ["Path", "Function", "Call", "Type"]
     if [next(iter(e), None) if isinstance(e, dict) else None for e in header] != expected:
-        checker.problems.append("trace does not open with Path, Function, Call, Type")
+        checker.problems.insert(0, "trace does not open with Path, Function, Call, Type")
     elif header[1]["Function"].get("name") != "<toplevel>" or header[2]["Call"].get(
         "function_id"
     ) != 0:
-        checker.problems.append("function 0 must be <toplevel> and called first")
-    for checker.index, event in enumerate(events):
-        checker.event(event)
+        checker.problems.insert(0, "function 0 must be <toplevel> and called first")
     if not partial:
-        last = events[-1] if events else None
         if not (isinstance(last, dict) and "Return" in last):
             checker.problems.append("trace does not end with the toplevel Return")
         else:
@@ -264,7 +273,7 @@ def check_events(events: Any, *, partial: bool = False, exit_code: object = None
             running = sorted(set(checker.depths) - checker.exited - {1})
             if running:
                 checker.problems.append(f"thread(s) {running} never exited")
-    return checker.problems
+    return checker
 
 
 def has_thread_events(events: Any) -> bool:
@@ -289,7 +298,6 @@ def check_trace_dir(directory: str | Path) -> list[str]:
     problems: list[str] = []
     metadata = _load(root / "trace_metadata.json", problems)
     paths = _load(root / "trace_paths.json", problems)
-    events = _load(root / "trace.json", problems)
     partial = False
     exit_code = None
     if isinstance(metadata, dict):
@@ -302,16 +310,36 @@ def check_trace_dir(directory: str | Path) -> list[str]:
             exit_code = status.get("code")
     elif metadata is not None:
         problems.append("trace_metadata.json is not an object")
-    if events is not None:
-        problems.extend(check_events(events, partial=partial, exit_code=exit_code))
-        if has_thread_events(events) and isinstance(metadata, dict) and not (
+    checker = _check_trace_file(root / "trace.json", partial, exit_code, problems)
+    if checker is not None:
+        problems.extend(checker.problems)
+        if checker.thread_events and isinstance(metadata, dict) and not (
                 metadata.get("min_reader_version") and isinstance(metadata.get("threads"), dict)):
             problems.append("a trace with thread events needs min_reader_version and threads "
                             "in trace_metadata.json")
-        declared = [e["Path"] for e in events if isinstance(e, dict) and "Path" in e]
-        if paths is not None and paths != declared:
+        if paths is not None and paths != checker.paths:
             problems.append("trace_paths.json does not list the Path events in order")
     return problems
+
+
+def _check_trace_file(
+    path: Path, partial: bool, exit_code: object, problems: list[str],
+) -> _Checker | None:
+    """Check ``trace.json`` one event at a time (parsed whole if not in the writer's layout)."""
+    if not path.exists():
+        problems.append(f"{path.name} is missing")
+        return None
+    events = TraceEvents(path)
+    checker = _check(events, partial, exit_code)
+    if not events.broken_at:
+        return checker
+    whole = _load(path, problems)
+    if whole is None:
+        return None
+    if not isinstance(whole, list):
+        problems.append("trace.json is not a JSON array")
+        return None
+    return _check(whole, partial, exit_code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -65,7 +65,9 @@ def _interleave(
     lanes: dict[int, FrameRecorder] = {1: main}
     stacks: dict[int, list[Any]] = {1: []}
     expected: dict[int, list[str]] = {1: []}  # each lane's events, in its own order
+    calls = 0  # Calls so far (the toplevel Call is ordinal 0)
     for lane_no, action in steps:
+        _check_buffer(writer)
         if action == "post":  # fd-captured output: no thread, taken in at the next boundary
             writer.post(2, "stderr", "err")
             continue
@@ -84,6 +86,8 @@ def _interleave(
             frame = SimpleNamespace(f_code=traced.__code__, f_locals={"x": lane_no}, f_globals={},
                                     f_lasti=0)
             frames.enter(frame, info)
+            calls += 1
+            assert frames.current_frame_id == calls  # ordinals in the order of the Calls
             stack.append(frame)
             expected[lane_no].append("Call")
         elif action == "line":
@@ -92,7 +96,16 @@ def _interleave(
         else:
             frames.leave_return(stack.pop(), lane_no)
             expected[lane_no].append("Return")
+    _check_buffer(writer)
     return writer, main, registry, lanes, stacks, expected
+
+
+def _check_buffer(writer: TraceWriter) -> None:
+    """The writer's counts agree with its buffer, and a full chunk never stays buffered."""
+    assert writer._size == sum(map(len, writer._buf))
+    if writer.shared:  # (the event count is kept from then on)
+        assert writer._total == writer.events_written + len(writer._buf)
+    assert writer._size < writer._chunk_size
 
 
 @settings(max_examples=60, deadline=None)
@@ -136,7 +149,13 @@ def test_a_partial_trace_lists_each_threads_first_and_last_event(
     if writer.shared:
         events = json.loads(sink.data.decode("utf-8"))
         listed, found = _first_and_last(writer.thread_list()), _first_and_last_in(events)
-        assert listed.pop(1)[0] == found.pop(1)[0]
+        (first, last), (found_first, found_last) = listed.pop(1), found.pop(1)
+        assert first == found_first
+        # Thread 1's last event is its own last one, or the end of the buffer when the second
+        # thread started, after declarations only.
+        assert last >= found_last
+        between = {next(iter(event)) for event in events[found_last + 1:last + 1]}
+        assert between <= set(_DECLARATIONS)
         assert listed == found
 
 
