@@ -14,9 +14,9 @@ from typing import Any
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from recording_support import deinterleave
 
 from recorder.trace_check import check_events
+from recorder.trace_compare import deinterleave
 from recorder.trace_writer import TraceWriter
 from recorder.tracing.filters import CodeFilter
 from recorder.tracing.frames import FrameRecorder

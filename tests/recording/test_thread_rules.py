@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from recording_support import deinterleave
 
 from recorder.errors import CATALOG, ErrorCode
 from recorder.trace_check import check_trace_dir
+from recorder.trace_compare import deinterleave
 
 VARIANTS = ["real", "broken"]
 #: Enough for any of these programs on a loaded machine; a deadlocked one never finishes.
