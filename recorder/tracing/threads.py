@@ -13,7 +13,10 @@ A thread is **not** recorded (its events are counted as dropped) when:
 * ``--threads main`` is in effect (reason ``other_thread``);
 * its name starts with ``codetracer-``: the recorder's own threads (reason ``recorder_thread``);
 * :data:`THREAD_LIMIT` threads are recorded already (reason ``thread_limit``; the
-  metadata's ``threads.limit_reached`` says the limit cut).
+  metadata's ``threads.limit_reached`` says the limit cut);
+* the interpreter runs without the GIL (a free-threaded build, reason ``free_threaded``): the
+  writer's lock-free appends (:mod:`recorder.trace_threads`) rely on the GIL, so only the thread
+  that started tracing is recorded.
 
 **Concurrency rules** (each has a test in ``tests/recording/test_thread_rules.py`` with the broken
 variant it catches):
@@ -44,6 +47,7 @@ variant it catches):
 from __future__ import annotations
 
 import _thread
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -71,6 +75,8 @@ THREAD_LIMIT = 256
 STOP_LOCK_TIMEOUT = 2.0
 
 _get_ident = threading.get_ident
+#: False on a free-threaded interpreter running without the GIL (3.13+).
+_gil_enabled: Callable[[], bool] = getattr(sys, "_is_gil_enabled", lambda: True)
 # threading's table of Thread objects by ident. Reading it has no side effect, whereas
 # threading.current_thread() registers a dummy Thread for threads threading did not start.
 _ACTIVE: dict[int, threading.Thread] = getattr(threading, "_active", {})
@@ -145,6 +151,8 @@ class ThreadRegistry:
         with self._lock:
             if self.mode != "all":
                 return _NoLane("other_thread")
+            if not _gil_enabled():
+                return _NoLane("free_threaded")
             thread = _ACTIVE.get(_get_ident())
             name = thread.name if thread is not None else ""
             if name.startswith(OWNED_PREFIX):
