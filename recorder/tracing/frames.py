@@ -52,6 +52,8 @@ __all__ = ["CodeInfo", "FrameRecorder"]
 
 _NAMESPACE_FLAGS = 0x0001  # CO_OPTIMIZED: absent for module and class bodies
 _VARARGS, _VARKEYWORDS = 0x0004, 0x0008
+# CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE, CO_ASYNC_GENERATOR: frames that resume.
+_RESUMABLE = 0x0020 | 0x0080 | 0x0100 | 0x0200
 _ABSENT = object()  # an argument name missing from f_locals (deleted before a resume)
 
 
@@ -76,6 +78,7 @@ class CodeInfo:
         "plain",
         "prefixes",
         "ret_action",
+        "reuse_args",
         "steps",
         "traced",
         "values",
@@ -110,6 +113,8 @@ class CodeInfo:
         # and per line its (path id, line) location and Step event (set at the first Call).
         self.call_head = ""
         self.steps: dict[int, tuple[tuple[int, int], str]] = {}
+        # The first Step's Values are the Call's argument Values (see FrameRecorder.enter).
+        self.reuse_args = False
 
     def step(self, line: int) -> tuple[tuple[int, int], str]:
         """The location and ``Step`` event of ``line`` (cached in :attr:`steps`)."""
@@ -160,6 +165,8 @@ class FrameRecorder:
         self.lost_exits = 0  # frames whose exit event never arrived (see _resync)
         self.owed = 0  # Returns not yet written for frames already popped (see _leave)
         self._last_location = (0, 0)  # the last Step's (path id, line), for I/O at toplevel
+        # (frame, argument Value events, their size) of the last Call, until its first line.
+        self._first: tuple[FrameType, list[str], int] | None = None
 
     def sibling(self, values: ValueJson) -> FrameRecorder:
         """The recorder of another thread: same writer, filter and code cache, its own stack.
@@ -219,9 +226,27 @@ class FrameRecorder:
         info.args = [(arg, ARG_HEAD % writer.variable_id(arg), policy.action("arg", arg))
                      for arg in _arg_names(info.code)]
         info.ret_action = policy.action("ret", info.object)
+        info.reuse_args = self._first_step_is_args(info)
         info.function_id = writer.function_id(info.path_id, info.line, name)
         info.call_head = CALL_HEAD % info.function_id
         return info.function_id
+
+    def _first_step_is_args(self, info: CodeInfo) -> bool:
+        """True when the first ``Step`` of every call records exactly the ``Call``'s arguments.
+
+        Between ``PY_START`` and the first line no code of the frame runs, so its visible
+        variables are its arguments (in ``co_varnames`` order, as the ``Call`` lists them), plus
+        any free variables and cells, which rule it out; so do resumable frames (their first
+        event is also a resumption), inlined comprehensions and any filter action but ``allow``
+        for an argument or a local of that name. The ``Value`` events are then the same text.
+        """
+        code = info.code
+        if (not info.plain or info.comprehensions or code.co_freevars or code.co_cellvars
+                or code.co_flags & _RESUMABLE or not info.args):
+            return False
+        prefixes = info.prefixes
+        return all(action == "allow" and (prefixes.get(name) or self._prefix(name, info, prefixes))
+                   for name, _, action in info.args)
 
     def enter(self, frame: FrameType, info: CodeInfo) -> None:
         """A frame of traced code starts running, or a suspended one resumes."""
@@ -235,6 +260,8 @@ class FrameRecorder:
         location = self._last_location = step[0]
         if info.args:
             batch, size, args = self._arguments(frame, info)
+            if info.reuse_args:  # taken by the first line() of this frame
+                self._first = (frame, batch[:], size)
             batch.append(step[1])
             call = info.call_head + args + CALL_TAIL
             batch.append(call)
@@ -291,6 +318,12 @@ class FrameRecorder:
             self.pay_owed()
         location, event = info.steps.get(line) or info.step(line)
         self._locations[-1] = self._last_location = location
+        first = self._first
+        if first is not None:
+            self._first = None
+            if first[0] is frame:  # the first Step after the Call: its Values are the arguments
+                self.writer.emit_batch([event, *first[1]], len(event) + first[2], self.slot)
+                return
         batch = [event]
         size = len(event)
         inlined = names_at(info.comprehensions, frame.f_lasti) if info.comprehensions else None
@@ -410,6 +443,7 @@ class FrameRecorder:
         frames.pop()
         self._ordinals.pop()
         self._locations.pop()
+        self._first = None  # never keep a frame alive after it left
         # If encoding the value fails half-way (a RecursionError at the interpreter's stack limit
         # is the realistic case), the Return is still owed and is written by the next event.
         self.owed += 1

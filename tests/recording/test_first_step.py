@@ -1,0 +1,138 @@
+"""The first Step of a call reuses the Call's argument Values only where they are the same.
+
+``FrameRecorder`` skips reading ``f_locals`` at the first line of a frame whose visible
+variables at that point can only be its arguments (``_first_step_is_args``). The program below
+has a function of every shape that matters; it is recorded as is and with the reuse switched off
+(the broken variant is the reuse switched on for every function), and the traces must be the same.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recorder.trace_compare import normalise
+
+PROGRAM = '''
+import functools
+
+
+def plain(a, b=2, *rest, key=None, **more):
+    total = a + b
+    return total
+
+
+def closure_maker(x):
+    def inner(y):
+        return x + y
+    return inner
+
+
+def cell_arg(x):
+    grab = lambda: x
+    return grab()
+
+
+def gen(n):
+    for i in range(n):
+        yield i
+
+
+def secret(user, password):
+    size = len(password)
+    return size
+
+
+class Box:
+    def __init__(self, value):
+        self.value = value
+
+    def get(self, extra=0):
+        return self.value + extra
+
+
+@functools.lru_cache(maxsize=None)
+def cached(n):
+    return n * 2
+
+
+def no_args():
+    return 1
+
+
+def one_line(v): return v * 3
+
+
+plain(1, 5, 6, key="k", z=1)
+closure_maker(3)(4)
+cell_arg(5)
+print(sum(gen(3)), secret("u", "hunter2"), Box(2).get(1), cached(4), no_args(), one_line(2))
+lam = (lambda q: q + 1)(9)
+'''
+
+#: Which functions reuse their arguments (the others read f_locals at their first line).
+EXPECTED = {
+    "plain": True, "closure_maker": False, "inner": False, "cell_arg": False, "<lambda>": True,
+    "gen": False, "secret": False, "__init__": True, "get": True, "cached": True,
+    "no_args": False, "one_line": True,
+}
+
+LOG_DECISIONS = """
+    import json, os
+    from recorder.tracing.frames import FrameRecorder
+    decide = FrameRecorder._first_step_is_args
+    def logged(self, info):
+        found = decide(self, info)
+        with open(os.environ["DECISIONS"], "a") as out:
+            out.write(json.dumps([info.code.co_name, found]) + "\\n")
+        return found
+    FrameRecorder._first_step_is_args = logged
+"""
+REUSE_OFF = """
+    from recorder.tracing.frames import FrameRecorder
+    FrameRecorder._first_step_is_args = lambda self, info: False
+"""
+#: The broken variant: every frame with arguments reuses them, closures and cells included.
+REUSE_ALWAYS = """
+    from recorder.tracing.frames import FrameRecorder
+    FrameRecorder._first_step_is_args = lambda self, info: bool(info.args)
+"""
+
+
+def _record(run_recorder: Any, tmp_path: Path, name: str, prelude: str) -> list[str]:
+    from tests.conftest import clean_env
+
+    trace = tmp_path / name
+    done = run_recorder(["--trace-dir", str(trace), "prog.py"], prelude=prelude,
+                        env=clean_env(DECISIONS=str(tmp_path / "decisions.jsonl")))
+    assert done.returncode == 0, done.stderr
+    events = json.loads((trace / "trace.json").read_text(encoding="utf-8"))
+    return normalise(events, str(tmp_path))
+
+
+@pytest.fixture
+def program(tmp_path: Path) -> Path:
+    path = tmp_path / "prog.py"
+    path.write_text(PROGRAM, encoding="utf-8")
+    return path
+
+
+def test_the_reuse_is_decided_per_function(
+    program: Path, run_recorder: Any, tmp_path: Path,
+) -> None:
+    _record(run_recorder, tmp_path, "logged", LOG_DECISIONS)
+    lines = (tmp_path / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
+    decided = dict(json.loads(line) for line in lines)
+    assert {name: decided[name] for name in EXPECTED} == EXPECTED
+
+
+@pytest.mark.parametrize("variant", ["real", "broken"])
+def test_the_first_step_records_what_f_locals_holds(
+    variant: str, program: Path, run_recorder: Any, tmp_path: Path,
+) -> None:
+    reference = _record(run_recorder, tmp_path, "off", REUSE_OFF)
+    recorded = _record(run_recorder, tmp_path, "on", "" if variant == "real" else REUSE_ALWAYS)
+    assert (recorded == reference) == (variant == "real")
