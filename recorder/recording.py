@@ -255,7 +255,7 @@ class Recording:
             writer.lock.acquire()
         try:
             if self.threads is not None:
-                writer.end_threads(self.threads.open_frames())
+                writer.end_threads(self.threads.open_frames)
             frames.close_open_frames()
             writer.close(frames.values.value(metadata.exit_code))
         finally:

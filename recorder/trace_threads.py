@@ -36,6 +36,7 @@ Mixed into :class:`recorder.trace_writer.TraceWriter`, which owns the state decl
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from recorder import events
@@ -161,9 +162,10 @@ class SharedMode:
         if slot is previous:
             return
         if slot.number == 0:  # first event: numbered now, in order of first events
-            slot.number = len(self.slots) + 1
+            number = len(self.slots) + 1
+            marker = events.thread_start(number)  # first: building it may fail (stack limit)
+            slot.number = number
             self.slots.append(slot)
-            marker = events.thread_start(slot.number)
             slot.first = self._total + 1
         else:
             marker = events.thread_switch(slot.number)
@@ -181,22 +183,25 @@ class SharedMode:
         self._total += 1
         # -- end atomic
 
-    def end_threads(self, open_frames: dict[int, int]) -> None:
+    def end_threads(self, open_frames: Callable[[], dict[int, int]]) -> None:
         """Close every thread but the first: ``Return None`` per open frame, then ``ThreadExit``.
 
-        ``open_frames`` maps a thread number to the frames still open in it. Called when the
-        recording ends, after the tracer is detached; ends on thread 1 (its final ``Return``
-        follows). Events of other threads still in flight wait, and are then dropped.
+        ``open_frames()`` maps a thread number to the frames still open in it; it is asked once
+        the writer is exclusive, so that no thread's late ``Call`` or ``Return`` can come after
+        the count. Called when the recording ends, after the tracer is detached; ends on thread
+        1 (its final ``Return`` follows). Events of other threads still in flight wait, and are
+        then dropped.
         """
         if not self.shared:
             return
         with self.lock:
             previous = self._last
             self._last = GATE
+            depths = open_frames()
             none = events.ret(events.NONE_VALUE)
             for slot in self.slots[1:]:
                 self._mark(slot, previous)
-                for _ in range(open_frames.get(slot.number, 0)):
+                for _ in range(depths.get(slot.number, 0)):
                     self._buf.append(none)
                     self._size += len(none)
                     self._total += 1

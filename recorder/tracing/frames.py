@@ -28,6 +28,7 @@ its value policy. A name the policy redacts is recorded as ``<redacted>``; one i
 from __future__ import annotations
 
 import os
+import sys
 from types import CodeType, FrameType, ModuleType
 
 from recorder.events import (
@@ -54,6 +55,7 @@ _NAMESPACE_FLAGS = 0x0001  # CO_OPTIMIZED: absent for module and class bodies
 _VARARGS, _VARKEYWORDS = 0x0004, 0x0008
 # CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE, CO_ASYNC_GENERATOR: frames that resume.
 _RESUMABLE = 0x0020 | 0x0080 | 0x0100 | 0x0200
+_gettrace, _getprofile = sys.gettrace, sys.getprofile
 _ABSENT = object()  # an argument name missing from f_locals (deleted before a resume)
 
 
@@ -167,6 +169,9 @@ class FrameRecorder:
         self._last_location = (0, 0)  # the last Step's (path id, line), for I/O at toplevel
         # (frame, argument Value events, their size) of the last Call, until its first line.
         self._first: tuple[FrameType, list[str], int] | None = None
+        #: The trace function the settrace backend installs in this thread (None: sys.monitoring):
+        #: any other trace or profile hook may change a frame's variables before its first line.
+        self.own_trace: object = None
 
     def sibling(self, values: ValueJson) -> FrameRecorder:
         """The recorder of another thread: same writer, filter and code cache, its own stack.
@@ -237,12 +242,15 @@ class FrameRecorder:
         Between ``PY_START`` and the first line no code of the frame runs, so its visible
         variables are its arguments (in ``co_varnames`` order, as the ``Call`` lists them), plus
         any free variables and cells, which rule it out; so do resumable frames (their first
-        event is also a resumption), inlined comprehensions and any filter action but ``allow``
-        for an argument or a local of that name. The ``Value`` events are then the same text.
+        event is also a resumption), inlined comprehensions, any filter action but ``allow``
+        for an argument or a local of that name, and ``--value-repr repr`` (a ``repr`` may give
+        another text the second time). The ``Value`` events are then the same text, unless
+        another hook of the program changes the frame's variables in between: :meth:`line`
+        reads them when a ``sys.settrace``/``sys.setprofile`` hook is set.
         """
         code = info.code
         if (not info.plain or info.comprehensions or code.co_freevars or code.co_cellvars
-                or code.co_flags & _RESUMABLE or not info.args):
+                or code.co_flags & _RESUMABLE or not info.args or self._encoder.value_repr):
             return False
         prefixes = info.prefixes
         return all(action == "allow" and (prefixes.get(name) or self._prefix(name, info, prefixes))
@@ -321,7 +329,9 @@ class FrameRecorder:
         first = self._first
         if first is not None:
             self._first = None
-            if first[0] is frame:  # the first Step after the Call: its Values are the arguments
+            # The first Step after the Call: its Values are the arguments (unless a hook of the
+            # program, which runs before this one, may have changed them).
+            if first[0] is frame and _gettrace() is self.own_trace and _getprofile() is None:
                 self.writer.emit_batch([event, *first[1]], len(event) + first[2], self.slot)
                 return
         batch = [event]

@@ -71,6 +71,7 @@ class SettraceTracer:
         self._raised: dict[int, tuple[object, bool]] = {}
         self._local_fn: TraceFn = self._local
         self._global_fn: TraceFn = self._global
+        frames.own_trace = self._global_fn  # this thread's sys.gettrace() while it records
         # The FrameRecorder actions, replaced by seamed versions when a fault hook is installed.
         self._set_actions(frame_actions(frames))
 

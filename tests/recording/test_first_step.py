@@ -9,6 +9,7 @@ has a function of every shape that matters; it is recorded as is and with the re
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -102,11 +103,13 @@ REUSE_ALWAYS = """
 """
 
 
-def _record(run_recorder: Any, tmp_path: Path, name: str, prelude: str) -> list[str]:
+def _record(
+    run_recorder: Any, tmp_path: Path, name: str, prelude: str, script: str = "prog.py",
+) -> list[str]:
     from tests.conftest import clean_env
 
     trace = tmp_path / name
-    done = run_recorder(["--trace-dir", str(trace), "prog.py"], prelude=prelude,
+    done = run_recorder(["--trace-dir", str(trace), script], prelude=prelude,
                         env=clean_env(DECISIONS=str(tmp_path / "decisions.jsonl")))
     assert done.returncode == 0, done.stderr
     events = json.loads((trace / "trace.json").read_text(encoding="utf-8"))
@@ -135,4 +138,69 @@ def test_the_first_step_records_what_f_locals_holds(
 ) -> None:
     reference = _record(run_recorder, tmp_path, "off", REUSE_OFF)
     recorded = _record(run_recorder, tmp_path, "on", "" if variant == "real" else REUSE_ALWAYS)
+    assert (recorded == reference) == (variant == "real")
+
+
+# A hook of the program itself runs before the recorder's line callback (3.12+: its settrace and
+# setprofile hooks are sys.monitoring tools with higher ids) or after the recorder's call event
+# (3.11: setprofile), and may change a variable there, as a debugger's "!x = 99" does.
+HOOKS = {
+    "settrace": """
+import sys
+
+def f(x):
+    y = x + 1
+    return y
+
+def tracer(frame, event, arg):
+    if frame.f_code.co_name != "f":
+        return None
+    if event == "line" and frame.f_lineno == 4:
+        frame.f_locals["x"] = 99
+        if sys.version_info < (3, 13):
+            import ctypes
+            ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))
+    return tracer
+
+sys.settrace(tracer)
+print(f(1))
+sys.settrace(None)
+""",
+    "setprofile": """
+import sys
+
+def f(x):
+    y = x + 1
+    return y
+
+def prof(frame, event, arg):
+    if event == "call" and frame.f_code.co_name == "f":
+        frame.f_locals["x"] = 99
+
+sys.setprofile(prof)
+print(f(1))
+sys.setprofile(None)
+""",
+}
+#: The broken variant: the reuse does not look for the program's hook of that kind.
+IGNORE_HOOK = """
+    import recorder.tracing.frames as frames
+    frames._get{hook} = lambda: None
+"""
+
+
+@pytest.mark.parametrize("variant", ["real", "broken"])
+@pytest.mark.parametrize("hook", sorted(HOOKS))
+def test_a_hook_of_the_program_that_changes_an_argument_is_seen(
+    hook: str, variant: str, run_recorder: Any, tmp_path: Path,
+) -> None:
+    if hook == "settrace" and sys.version_info < (3, 12):
+        pytest.skip("on 3.11 the recorder is the settrace hook")
+    if variant == "broken" and hook == "setprofile" and sys.version_info >= (3, 12):
+        pytest.skip("3.12+ calls the profile hook before the recorder: the Call shows it too")
+    (tmp_path / "hook.py").write_text(HOOKS[hook].lstrip(), encoding="utf-8")
+    reference = _record(run_recorder, tmp_path, "off", REUSE_OFF, "hook.py")
+    assert any('"i": 99' in line for line in reference)  # the hook did change x
+    prelude = "" if variant == "real" else IGNORE_HOOK.format(hook=hook[3:])
+    recorded = _record(run_recorder, tmp_path, "on", prelude, "hook.py")
     assert (recorded == reference) == (variant == "real")

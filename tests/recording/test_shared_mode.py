@@ -135,7 +135,7 @@ def test_closing_the_threads_gives_each_its_returns_and_exit() -> None:
     writer.emit_batch([STEP], len(STEP), second)
     writer.emit_batch([STEP], len(STEP), third)
     start = len(writer._buf)
-    writer.end_threads({second.number: 2})  # the third has no open frame
+    writer.end_threads(lambda: {second.number: 2})  # the third has no open frame
     assert kinds(writer)[start:] == [
         "ThreadSwitch", "Return", "Return", "ThreadExit", "ThreadSwitch", "ThreadExit",
         "ThreadSwitch"]
@@ -150,5 +150,21 @@ def test_closing_when_no_other_thread_appended_writes_nothing() -> None:
     # A second thread was registered (shared mode) but never appended: thread 1 is still current.
     writer, _ = shared_writer()
     writer.emit_batch([STEP], len(STEP))
-    writer.end_threads({})
+    writer.end_threads(dict)
     assert kinds(writer) == ["Step"]
+
+
+def test_the_open_frames_are_counted_once_the_writer_is_exclusive() -> None:
+    # A thread that appended last needs no lock: counted before the gate closed, its late Call
+    # would be left without a Return.
+    writer, _ = shared_writer()
+    second = ThreadSlot()
+    writer.emit_batch([STEP], len(STEP), second)
+    seen: list[ThreadSlot] = []
+
+    def open_frames() -> dict[int, int]:
+        seen.append(writer._last)
+        return {second.number: 1}
+
+    writer.end_threads(open_frames)
+    assert seen == [GATE]

@@ -115,7 +115,7 @@ def test_any_interleaving_gives_a_valid_trace_that_deinterleaves(
 ) -> None:
     sink = MemorySink()
     writer, main, registry, lanes, stacks, expected = _interleave(steps, chunk, sink)
-    writer.end_threads(registry.open_frames())
+    writer.end_threads(registry.open_frames)
     main.close_open_frames()
     writer.close(main.values.value(0))
 
