@@ -44,6 +44,7 @@ READABLE_VERSIONS = (1, FORMAT_VERSION)
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 _LINENO = operator.attrgetter("lineno")  # C speed as bisect's key
 _PATH, _CODE = operator.attrgetter("path"), operator.attrgetter("code")
+_POSITIONS = operator.attrgetter("lineno", "col_offset", "end_lineno", "end_col_offset")
 # The fields holding nested statements, by node type (looking up only these halves the cost of
 # finding a statement); anything else holds none.
 _NESTED: dict[type, tuple[str, ...]] = {
@@ -133,13 +134,12 @@ class _Source:
     def header(self, node: ast.AST) -> str:
         """The statement's text up to its first nested statement (all of it for a simple
         one), without comments and whitespace, ``'`` read as ``"``."""
+        # Statements and except clauses have all four positions: one C call reads them.
+        first, col, last, end_col = _POSITIONS(node)
         body = getattr(node, "body", None)
-        first, col = getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
-        if isinstance(body, list) and body:
-            text = self.segment(first, col, body[0].lineno, body[0].col_offset)
-        else:
-            last = getattr(node, "end_lineno", None) or first
-            text = self.segment(first, col, last, getattr(node, "end_col_offset", None))
+        if body and isinstance(body, list):
+            last, end_col = body[0].lineno, body[0].col_offset
+        text = self.segment(first, col, last or first, end_col)
         if "#" in text:
             text = _COMMENT.sub(lambda found: found.group(1) or "", text)
         return "".join(text.replace("'", '"').split())
@@ -153,14 +153,18 @@ def _contains(node: ast.AST, line: int, col: int) -> bool:
 
 
 def _holding(
-    tree: ast.Module, finding: Finding, spanning: dict[int, list[ast.AST]]
+    tree: ast.Module, line: int, col: int, spanning: dict[int, list[ast.AST]]
 ) -> ast.AST | None:
-    """The innermost statement holding ``finding``: the last of its line containing it
-    (``spanning`` memoises each line's statements)."""
-    candidates = spanning.get(finding.line)
+    """The innermost statement holding a finding at ``(line, col)``: the last of its line
+    containing it (``spanning`` memoises each line's statements)."""
+    candidates = spanning.get(line)
     if candidates is None:
-        candidates = spanning[finding.line] = _spanning(tree, finding.line)
-    return next((s for s in reversed(candidates) if _contains(s, finding.line, finding.col)), None)
+        candidates = spanning[line] = _spanning(tree, line)
+    return next((s for s in reversed(candidates) if _contains(s, line, col)), None)
+
+
+# Where a finding is, for fingerprinting: (line, col, code).
+Place = tuple[int, int, str]
 
 
 def fingerprints(
@@ -168,7 +172,7 @@ def fingerprints(
     findings: Sequence[Finding],
     lines: Sequence[str] = (),
     version: int = FORMAT_VERSION,
-    anchors: Mapping[tuple[int, int, str], ast.AST] | None = None,
+    anchors: Mapping[Place, ast.AST] | None = None,
 ) -> list[str]:
     """The fingerprint of each finding (same order), from the file's tree and (version 2) its
     source ``lines`` as the parser numbers them (:func:`source_lines`).
@@ -177,23 +181,37 @@ def fingerprints(
     *itself* (a ``raise``, an ``assert``, a swallowing handler): that is the innermost
     statement holding it, so it is not searched for.  Most findings are such, and the search
     was most of the cost of fingerprinting."""
+    places = [(f.line, f.col, f.code) for f in findings]
+    return fingerprints_at(tree, places, lines, version, anchors)
+
+
+def fingerprints_at(
+    tree: ast.Module,
+    places: Iterable[Place],
+    lines: Sequence[str] = (),
+    version: int = FORMAT_VERSION,
+    anchors: Mapping[Place, ast.AST] | None = None,
+) -> list[str]:
+    """:func:`fingerprints` of findings not made yet, by their ``(line, col, code)`` (the
+    checker fingerprints its hits before making their findings, so that each is made once)."""
     header = _Source(lines).header if version != 1 else _unparsed_header
     spanning: dict[int, list[ast.AST]] = {}
     known = anchors or {}
+    sha256 = hashlib.sha256
     result = []
-    for finding in findings:
-        holding = known.get((finding.line, finding.col, finding.code))
+    for place in places:
+        line, col, code = place
+        holding = known.get(place)
         if holding is None:
-            holding = _holding(tree, finding, spanning)
+            holding = _holding(tree, line, col, spanning)
         if holding is None:
-            text = f"{finding.line}"  # nothing to anchor to (REC000): the line it is on
-        elif finding.code == "REC005" and isinstance(holding, ast.ExceptHandler):
+            text = f"{line}"  # nothing to anchor to (REC000): the line it is on
+        elif code == "REC005" and isinstance(holding, ast.ExceptHandler):
             last = header(holding.body[-1]) if holding.body else ""
             text = header(holding) + "\n" + last
         else:
             text = header(holding)
-        digest = hashlib.sha256(f"{finding.code}\0{text}".encode()).hexdigest()
-        result.append(digest[:20])
+        result.append(sha256(f"{code}\0{text}".encode()).hexdigest()[:20])
     return result
 
 
