@@ -33,6 +33,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path, PurePosixPath
 
 from lint_rules.errors import LintUsageError
@@ -44,6 +45,7 @@ READABLE_VERSIONS = (1, FORMAT_VERSION)
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 _LINENO = operator.attrgetter("lineno")  # C speed as bisect's key
 _PATH, _CODE = operator.attrgetter("path"), operator.attrgetter("code")
+_PRINT = operator.attrgetter("fingerprint")
 _POSITIONS = operator.attrgetter("lineno", "col_offset", "end_lineno", "end_col_offset")
 # The fields holding nested statements, by node type (looking up only these halves the cost of
 # finding a statement); anything else holds none.
@@ -246,33 +248,41 @@ def keys(
 ) -> list[Key]:
     """Each finding's key (same order); occurrence indexes count identical statements of a
     file in line order.  ``files`` memoises :func:`normalise` for ``root`` across calls."""
+    return _keys(findings, root, files)[0]
+
+
+def _keys(
+    findings: Sequence[Finding], root: Path, files: dict[str, str] | None
+) -> tuple[list[Key], set[Key]]:
+    """:func:`keys`, and the set of them (a set keeps its members' hashes: the lookup's set
+    operations then hash each key once)."""
     # A file has many findings; normalising its path once per file, not per finding, matters
     # with a large baseline (path resolution was most of a baseline's cost).
     files = {} if files is None else files
-    for path in {f.path for f in findings} - files.keys():
+    paths = list(map(_PATH, findings))
+    for path in set(paths) - files.keys():
         files[path] = normalise(path, root)
-    bases = list(
-        zip(
-            map(files.__getitem__, map(_PATH, findings)),
-            map(_CODE, findings),
-            [f.fingerprint or "" for f in findings],
-            strict=True,
-        )
+    prints = list(map(_PRINT, findings))
+    if None in prints:  # not fingerprinted (no baseline asked for them): one key per statement
+        prints = [p or "" for p in prints]
+    # Most statements are unique in their file (occurrence 0, the keys made by built-in loops,
+    # not a Python one per finding); only repeated ones are counted, in line order.
+    result: list[Key] = list(
+        zip(map(files.__getitem__, paths), map(_CODE, findings), prints, repeat(0), strict=False)
     )
-    # Most statements are unique in their file (occurrence 0): only repeated ones are counted,
-    # in line order (built-in loops, not a Python one per finding: this runs in the parent,
-    # after the pool, so its time is not shared by the cores).
-    counts = Counter(bases)
-    result = [(*base, 0) for base in bases]
-    repeated = [i for i, base in enumerate(bases) if counts[base] > 1]
+    unique = set(result)
+    if len(unique) == len(result):
+        return result, unique
+    counts = Counter(result)
+    repeated = [i for i, key in enumerate(result) if counts[key] > 1]
     repeated.sort(key=lambda i: (findings[i].line, findings[i].col))
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[Key, int] = {}
     for index in repeated:
-        base = bases[index]
+        base = result[index]
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1
-        result[index] = (*base, occurrence)
-    return result
+        result[index] = (*base[:3], occurrence)
+    return result, set(result)
 
 
 @dataclass
@@ -291,7 +301,9 @@ class Baseline:
         return self.path.parent
 
     @classmethod
-    def read(cls, path: Path) -> Baseline:
+    def read(cls, path: Path, expected: int | None = None) -> Baseline:
+        """The file at ``path``; ``expected`` is the version its head said (peeked before the
+        check, :mod:`lint_rules.lookup`), which the whole file must have."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -302,6 +314,11 @@ class Baseline:
             raise BaselineError(
                 f"baseline {path} has format version {found!r}; this lint_rules reads "
                 f"versions {readable} (write a new one with --write-baseline)"
+            )
+        if expected is not None and found != expected:  # rewritten meanwhile, or two versions
+            raise BaselineError(
+                f"baseline {path} changed while it was read (version {expected}, then {found}); "
+                "run the check again"
             )
         try:
             entries = {
@@ -323,10 +340,12 @@ class Baseline:
 
     def split(self, findings: Sequence[Finding]) -> tuple[list[Finding], set[Key]]:
         """(The findings not in the baseline, the keys that matched one)."""
-        found = keys(findings, self.root, self._files)
+        found, unique = _keys(findings, self.root, self._files)
         entries = self.entries
+        if unique <= entries:  # the usual case: every finding recorded
+            return [], unique
         new = [f for f, key in zip(findings, found, strict=True) if key not in entries]
-        return new, entries.intersection(found)
+        return new, unique & entries
 
     def stale(self, matched: set[Key], checked_files: Iterable[str]) -> set[Key]:
         """Entries of the checked files that no finding matched any more (fixed)."""

@@ -96,15 +96,20 @@ class RunStats:
     cached: int = 0
 
 
+Keep = Callable[[list[Finding]], list[Finding]]
+
+
 def check_paths(
     files: list[str],
     config_for: Callable[[str], LintConfig],
     cache: ResultCache,
     jobs: int,
     fingerprint: int = 0,
+    keep: Keep | None = None,
 ) -> tuple[list[Finding], RunStats]:
     """Findings for every file, sorted by path, line and column (with baseline fingerprints
-    of version ``fingerprint``, if not 0)."""
+    of version ``fingerprint``, if not 0).  ``keep`` filters each file's findings as they
+    arrive (a baseline lookup, :mod:`lint_rules.lookup`): its work overlaps the pool's."""
     stats = RunStats(files=len(files))
     findings: list[Finding] = []
     todo: list[tuple[str, bytes, LintConfig, str]] = []
@@ -121,10 +126,10 @@ def check_paths(
             todo.append((path, content, config, key))
         else:
             stats.cached += 1
-            findings.extend(cached)
+            findings.extend(keep(cached) if keep is not None else cached)
     work = [(path, content, config, key, cache, fingerprint) for path, content, config, key in todo]
     for result in _run(work, jobs):
-        findings.extend(result)
+        findings.extend(keep(result) if keep is not None else result)
     return sorted(findings), stats
 
 
