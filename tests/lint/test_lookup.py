@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from lint_rules import baseline
 from lint_rules.baseline import FORMAT_VERSION, Baseline
 from lint_rules.cache import ResultCache
 from lint_rules.catalog import EXAMPLE_CONFIG
@@ -68,13 +69,20 @@ def test_matching_file_by_file_is_matching_everything_at_once(tree: Path, jobs: 
     assert out.splitlines() == lines
 
 
-def test_a_warm_run_keeps_what_the_cold_run_kept(tree: Path) -> None:
+def test_a_warm_run_keeps_what_the_cold_run_kept_without_fingerprinting(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = _write(tree)
     _forget_a_third(path)
     (tree / "app" / "0a.py").write_text("x = 2\n")  # its entries are stale now
     argv = ("check", "--cache-dir", str(tree / "cache"), "--baseline", str(path), "app")
     cold = run(*argv)
     assert cold[0] == 1 and "entries are stale" in cold[2]
+
+    def unexpected(*_args: object) -> list[str]:
+        raise pytest.fail.Exception("a cached finding was fingerprinted again")
+
+    monkeypatch.setattr(baseline, "fingerprints_at", unexpected)
     assert run(*argv) == cold
 
 
