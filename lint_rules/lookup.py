@@ -1,9 +1,10 @@
 """Applying a baseline to ``check``'s findings file by file, while the pool still works.
 
 The lookup's cost is the parent's: reading the baseline file, keying findings, matching them.
-Done after the pool, all of it added to a check's wall time; here each file's findings are
-matched as they arrive (from the cache, or from a worker while the others still run), and the
-file itself is read when the first findings arrive, after the pool has been given its work.
+Done after the pool, all of it added to a check's wall time; here the findings are matched as
+they arrive, whole files' at a time (from the cache, or from the workers while they still
+run), and the file itself is read when the first findings arrive, after the pool has been given
+its work.
 
 Only the fingerprint version must be known before the work is handed out (the workers make
 fingerprints of that version).  A file this package wrote starts with it
@@ -62,11 +63,12 @@ class Lookup:
         return self._read
 
     def keep(self, findings: list[Finding]) -> list[Finding]:
-        """One file's findings that the baseline does not hold (all of them, in order).
+        """The findings the baseline does not hold, in their order; ``findings`` hold whole
+        files' findings (one file's or several files').
 
-        Occurrence indexes count within the findings given at once: one file's, since a file
-        is checked once (two spellings of one file, ``./x.py`` and ``x.py``, are two checks of
-        it, each matched on its own)."""
+        Occurrence indexes count within the findings given at once, per file: a file is checked
+        once (two spellings of one file, ``./x.py`` and ``x.py``, are two checks of it, matched
+        on their own when they come in different calls)."""
         if not findings:
             return findings
         new, matched = self.baseline.split(findings)

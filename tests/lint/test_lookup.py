@@ -1,6 +1,7 @@
-"""The baseline lookup of ``check`` (lint_rules.lookup): files matched as their findings arrive
-(from the cache, in-process or from the pool) give what one match of every finding gives; the
-version is read from the file's head first, and a file of another shape is read whole first."""
+"""The baseline lookup of ``check`` (lint_rules.lookup): findings matched as they arrive, whole
+files' at a time (from the cache, in-process or from the pool), give what one match of every
+finding gives; the version is read from the file's head first, and a file of another shape is
+read whole first."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from lint_rules import baseline
+from lint_rules import baseline, runner
 from lint_rules.baseline import FORMAT_VERSION, Baseline
 from lint_rules.cache import ResultCache
 from lint_rules.catalog import EXAMPLE_CONFIG
 from lint_rules.cli import main
 from lint_rules.lookup import Lookup, peek_version
-from lint_rules.runner import POOL_THRESHOLD, check_paths, discover
+from lint_rules.runner import KEEP_BATCH, POOL_THRESHOLD, check_paths, discover
 
 # Repeated statements (occurrence indexes), a REC005 handler, a file without findings.
 FILES = {
@@ -55,8 +56,11 @@ def _forget_a_third(path: Path) -> None:
     path.write_text(json.dumps(data, indent=2))
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_matching_file_by_file_is_matching_everything_at_once(tree: Path, jobs: str) -> None:
+@pytest.mark.parametrize(("jobs", "batch"), [("1", 1), ("1", 5), ("2", 1), ("2", KEEP_BATCH)])
+def test_matching_as_the_findings_arrive_is_matching_everything_at_once(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, jobs: str, batch: int
+) -> None:
+    monkeypatch.setattr(runner, "KEEP_BATCH", batch)  # a file's or a few files' findings
     path = _write(tree)
     _forget_a_third(path)
     files = discover(["app"])
