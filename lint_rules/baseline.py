@@ -141,7 +141,11 @@ class _Source:
         body = getattr(node, "body", None)
         if body and isinstance(body, list):
             last, end_col = body[0].lineno, body[0].col_offset
-        text = self.segment(first, col, last or first, end_col)
+        line = self.lines[first - 1] if first == last and 0 < first <= len(self.lines) else None
+        if line is not None and line.isascii():  # most: one line of ASCII, no call to slice it
+            text = line[col:end_col]
+        else:
+            text = self.segment(first, col, last or first, end_col)
         if "#" in text:
             text = _COMMENT.sub(lambda found: found.group(1) or "", text)
         return "".join(text.replace("'", '"').split())
