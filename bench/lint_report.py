@@ -2,6 +2,13 @@
 against the issue's targets (plugin adds under 10%; check within 1.6x of ``ast.parse`` on all
 cores; a second run over unchanged files near-instant; a baseline adds under 5%) and the ``fix``
 throughput in files/s.
+
+Every row shows wall time and CPU time (user plus system, of the command and the worker
+processes it waited for).  The baseline's target is judged on CPU time: its few percent are
+the work the lookup adds wherever it runs (in the parent while the workers run, or in the
+workers), which CPU time counts whole; the wall time of a one-second run on two cores that
+another job shares varies by more than that from run to run (the core it waits for, not the
+work), and it would also credit work that merely overlaps the pool.  Both figures are shown.
 """
 
 from __future__ import annotations
@@ -45,12 +52,24 @@ def pair(outcomes: dict[str, Outcome], a: str, b: str) -> Ratio | None:
     return ratio(oa.walls, ob.walls)
 
 
+def cpu_pair(outcomes: dict[str, Outcome], a: str, b: str) -> Ratio | None:
+    """CPU-time ratio of ``a`` to ``b`` (None when either is unavailable or has no CPU time)."""
+    oa, ob = _ok(outcomes, a), _ok(outcomes, b)
+    if oa is None or ob is None or not any(oa.cpus):
+        return None
+    return ratio(oa.cpus, ob.cpus)
+
+
+def _cpu(found: Outcome) -> str:
+    return table.timing(summarize(found.cpus)) if any(found.cpus) else "-"
+
+
 def _rows(section: Section, reference: str) -> list[list[str]]:
     rows: list[list[str]] = []
     c = section.corpus
     for label, found in section.outcomes.items():
         if found.error is not None or not found.runs:
-            rows.append([label, f"unavailable: {found.error}", "-", "-", "-"])
+            rows.append([label, f"unavailable: {found.error}", "-", "-", "-", "-"])
             continue
         med = summarize(found.walls).median
         findings = found.facts.get("findings")
@@ -58,6 +77,7 @@ def _rows(section: Section, reference: str) -> list[list[str]]:
             [
                 label,
                 table.timing(summarize(found.walls)),
+                _cpu(found),
                 table.per_second(c.lines / med if med > 0 else None, "lines"),
                 table.times(pair(section.outcomes, label, reference)),
                 table.count(findings) if findings else "-",
@@ -100,17 +120,7 @@ def verdicts(fast: dict[str, Outcome], fix: Section, labels: dict[str, str]) -> 
     if "fix" in labels:
         lines.append(_fix_throughput(fix, labels["fix"]))
     if "baseline" in labels:
-        # Against the check it alternated with (its own group), if there is one.
-        lookup = pair(fast, labels["baseline"], labels.get("baseline_ref", labels["fast"]))
-        lines.append(
-            _verdict(
-                f"a baseline of every finding adds under {(BASELINE_BUDGET - 1) * 100:.0f}% "
-                "to check",
-                lookup,
-                lookup is not None and lookup.value < BASELINE_BUDGET,
-                f"it adds {table.percent(lookup)}",
-            )
-        )
+        lines.append(_baseline_verdict(fast, labels))
     warm = pair(fast, labels["warm"], labels["fast"])
     lines.append(
         _verdict(
@@ -122,6 +132,21 @@ def verdicts(fast: dict[str, Outcome], fix: Section, labels: dict[str, str]) -> 
         )
     )
     return lines
+
+
+def _baseline_verdict(fast: dict[str, Outcome], labels: dict[str, str]) -> str:
+    """Judged on CPU time (see the module's docstring), the wall time shown beside it; on wall
+    time only when no CPU time was measured."""
+    # Against the check it alternated with (its own group), if there is one.
+    reference = labels.get("baseline_ref", labels["fast"])
+    wall = pair(fast, labels["baseline"], reference)
+    cpu = cpu_pair(fast, labels["baseline"], reference)
+    name = f"a baseline of every finding adds under {(BASELINE_BUDGET - 1) * 100:.0f}% to check"
+    if cpu is None:
+        detail = f"it adds {table.percent(wall)} wall time (CPU time not measured)"
+        return _verdict(name, wall, wall is not None and wall.value < BASELINE_BUDGET, detail)
+    detail = f"it adds {table.percent(cpu)} CPU time (wall time {table.percent(wall)})"
+    return _verdict(name, cpu, cpu.value < BASELINE_BUDGET, detail)
 
 
 def _fix_throughput(section: Section, label: str) -> str:
@@ -150,7 +175,12 @@ def render(sections: Sequence[Section], ruff_rules: str, labels: dict[str, str])
         "start with an empty cache. ruff runs with its nearest rules "
         f"(`{ruff_rules}`). Our checks run all REC rules; `fix --diff` runs the analysis and "
         "applies every fix with libcst, in one process, without writing files. "
-        '"findings" counts reported locations, to show the tools did comparable work.\n\n'
+        '"findings" counts reported locations, to show the tools did comparable work. '
+        "CPU is user plus system time of the command and the processes it waited for (our "
+        "workers, the parse reference's); the ratios are of wall times, except the baseline's "
+        "target, judged on CPU time: its few percent are the work the lookup adds wherever it "
+        "runs (which CPU time counts whole, even when it overlaps the workers), while the wall "
+        "time of a one-second run on a shared two-core machine varies by more from run to run.\n\n"
     )
     for section in sections:
         c = section.corpus
@@ -160,8 +190,15 @@ def render(sections: Sequence[Section], ruff_rules: str, labels: dict[str, str])
             f"{section.reps} run(s) per tool.\n\n"
         )
         ref = section.reference
-        headers = ("tool", "wall, median (min-max)", "lines/s", f"x {ref}", "findings")
-        out.append(table.render(headers, _rows(section, ref), right=(1, 2, 3, 4)))
+        headers = (
+            "tool",
+            "wall, median (min-max)",
+            "CPU, median (min-max)",
+            "lines/s",
+            f"x {ref}",
+            "findings",
+        )
+        out.append(table.render(headers, _rows(section, ref), right=(1, 2, 3, 4, 5)))
         out.append("\n")
     if sections:
         out.append("### Against the targets\n\n")

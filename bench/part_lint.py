@@ -291,7 +291,7 @@ def run(ctx: Context) -> PartResult:
 Builder = tuple[Callable[[], list[Command] | Command], str]
 # The baseline's cost is a few percent of a one-second run, less than one run's noise on a
 # shared machine: its pair runs at least this many times in a full run, whatever --reps says.
-PAIR_MIN_REPS = 9
+PAIR_MIN_REPS = 15
 
 
 def _pair_reps(ctx: Context) -> int:

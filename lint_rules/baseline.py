@@ -33,6 +33,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path, PurePosixPath
 
 from lint_rules.errors import LintUsageError
@@ -44,6 +45,8 @@ READABLE_VERSIONS = (1, FORMAT_VERSION)
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 _LINENO = operator.attrgetter("lineno")  # C speed as bisect's key
 _PATH, _CODE = operator.attrgetter("path"), operator.attrgetter("code")
+_PRINT = operator.attrgetter("fingerprint")
+_POSITIONS = operator.attrgetter("lineno", "col_offset", "end_lineno", "end_col_offset")
 # The fields holding nested statements, by node type (looking up only these halves the cost of
 # finding a statement); anything else holds none.
 _NESTED: dict[type, tuple[str, ...]] = {
@@ -133,13 +136,16 @@ class _Source:
     def header(self, node: ast.AST) -> str:
         """The statement's text up to its first nested statement (all of it for a simple
         one), without comments and whitespace, ``'`` read as ``"``."""
+        # Statements and except clauses have all four positions: one C call reads them.
+        first, col, last, end_col = _POSITIONS(node)
         body = getattr(node, "body", None)
-        first, col = getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
-        if isinstance(body, list) and body:
-            text = self.segment(first, col, body[0].lineno, body[0].col_offset)
+        if body and isinstance(body, list):
+            last, end_col = body[0].lineno, body[0].col_offset
+        line = self.lines[first - 1] if first == last and 0 < first <= len(self.lines) else None
+        if line is not None and line.isascii():  # most: one line of ASCII, no call to slice it
+            text = line[col:end_col]
         else:
-            last = getattr(node, "end_lineno", None) or first
-            text = self.segment(first, col, last, getattr(node, "end_col_offset", None))
+            text = self.segment(first, col, last or first, end_col)
         if "#" in text:
             text = _COMMENT.sub(lambda found: found.group(1) or "", text)
         return "".join(text.replace("'", '"').split())
@@ -153,14 +159,18 @@ def _contains(node: ast.AST, line: int, col: int) -> bool:
 
 
 def _holding(
-    tree: ast.Module, finding: Finding, spanning: dict[int, list[ast.AST]]
+    tree: ast.Module, line: int, col: int, spanning: dict[int, list[ast.AST]]
 ) -> ast.AST | None:
-    """The innermost statement holding ``finding``: the last of its line containing it
-    (``spanning`` memoises each line's statements)."""
-    candidates = spanning.get(finding.line)
+    """The innermost statement holding a finding at ``(line, col)``: the last of its line
+    containing it (``spanning`` memoises each line's statements)."""
+    candidates = spanning.get(line)
     if candidates is None:
-        candidates = spanning[finding.line] = _spanning(tree, finding.line)
-    return next((s for s in reversed(candidates) if _contains(s, finding.line, finding.col)), None)
+        candidates = spanning[line] = _spanning(tree, line)
+    return next((s for s in reversed(candidates) if _contains(s, line, col)), None)
+
+
+# Where a finding is, for fingerprinting: (line, col, code).
+Place = tuple[int, int, str]
 
 
 def fingerprints(
@@ -168,7 +178,7 @@ def fingerprints(
     findings: Sequence[Finding],
     lines: Sequence[str] = (),
     version: int = FORMAT_VERSION,
-    anchors: Mapping[tuple[int, int, str], ast.AST] | None = None,
+    anchors: Mapping[Place, ast.AST] | None = None,
 ) -> list[str]:
     """The fingerprint of each finding (same order), from the file's tree and (version 2) its
     source ``lines`` as the parser numbers them (:func:`source_lines`).
@@ -177,23 +187,37 @@ def fingerprints(
     *itself* (a ``raise``, an ``assert``, a swallowing handler): that is the innermost
     statement holding it, so it is not searched for.  Most findings are such, and the search
     was most of the cost of fingerprinting."""
+    places = [(f.line, f.col, f.code) for f in findings]
+    return fingerprints_at(tree, places, lines, version, anchors)
+
+
+def fingerprints_at(
+    tree: ast.Module,
+    places: Iterable[Place],
+    lines: Sequence[str] = (),
+    version: int = FORMAT_VERSION,
+    anchors: Mapping[Place, ast.AST] | None = None,
+) -> list[str]:
+    """:func:`fingerprints` of findings not made yet, by their ``(line, col, code)`` (the
+    checker fingerprints its hits before making their findings, so that each is made once)."""
     header = _Source(lines).header if version != 1 else _unparsed_header
     spanning: dict[int, list[ast.AST]] = {}
     known = anchors or {}
+    sha256 = hashlib.sha256
     result = []
-    for finding in findings:
-        holding = known.get((finding.line, finding.col, finding.code))
+    for place in places:
+        line, col, code = place
+        holding = known.get(place)
         if holding is None:
-            holding = _holding(tree, finding, spanning)
+            holding = _holding(tree, line, col, spanning)
         if holding is None:
-            text = f"{finding.line}"  # nothing to anchor to (REC000): the line it is on
-        elif finding.code == "REC005" and isinstance(holding, ast.ExceptHandler):
+            text = f"{line}"  # nothing to anchor to (REC000): the line it is on
+        elif code == "REC005" and isinstance(holding, ast.ExceptHandler):
             last = header(holding.body[-1]) if holding.body else ""
             text = header(holding) + "\n" + last
         else:
             text = header(holding)
-        digest = hashlib.sha256(f"{finding.code}\0{text}".encode()).hexdigest()
-        result.append(digest[:20])
+        result.append(sha256(f"{code}\0{text}".encode()).hexdigest()[:20])
     return result
 
 
@@ -228,33 +252,41 @@ def keys(
 ) -> list[Key]:
     """Each finding's key (same order); occurrence indexes count identical statements of a
     file in line order.  ``files`` memoises :func:`normalise` for ``root`` across calls."""
+    return _keys(findings, root, files)[0]
+
+
+def _keys(
+    findings: Sequence[Finding], root: Path, files: dict[str, str] | None
+) -> tuple[list[Key], set[Key]]:
+    """:func:`keys`, and the set of them (a set keeps its members' hashes: the lookup's set
+    operations then hash each key once)."""
     # A file has many findings; normalising its path once per file, not per finding, matters
     # with a large baseline (path resolution was most of a baseline's cost).
     files = {} if files is None else files
-    for path in {f.path for f in findings} - files.keys():
+    paths = list(map(_PATH, findings))
+    for path in set(paths) - files.keys():
         files[path] = normalise(path, root)
-    bases = list(
-        zip(
-            map(files.__getitem__, map(_PATH, findings)),
-            map(_CODE, findings),
-            [f.fingerprint or "" for f in findings],
-            strict=True,
-        )
+    prints = list(map(_PRINT, findings))
+    if None in prints:  # not fingerprinted (no baseline asked for them): one key per statement
+        prints = [p or "" for p in prints]
+    # Most statements are unique in their file (occurrence 0, the keys made by built-in loops,
+    # not a Python one per finding); only repeated ones are counted, in line order.
+    result: list[Key] = list(
+        zip(map(files.__getitem__, paths), map(_CODE, findings), prints, repeat(0), strict=False)
     )
-    # Most statements are unique in their file (occurrence 0): only repeated ones are counted,
-    # in line order (built-in loops, not a Python one per finding: this runs in the parent,
-    # after the pool, so its time is not shared by the cores).
-    counts = Counter(bases)
-    result = [(*base, 0) for base in bases]
-    repeated = [i for i, base in enumerate(bases) if counts[base] > 1]
+    unique = set(result)
+    if len(unique) == len(result):
+        return result, unique
+    counts = Counter(result)
+    repeated = [i for i, key in enumerate(result) if counts[key] > 1]
     repeated.sort(key=lambda i: (findings[i].line, findings[i].col))
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[Key, int] = {}
     for index in repeated:
-        base = bases[index]
+        base = result[index]
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1
-        result[index] = (*base, occurrence)
-    return result
+        result[index] = (*base[:3], occurrence)
+    return result, set(result)
 
 
 @dataclass
@@ -273,7 +305,9 @@ class Baseline:
         return self.path.parent
 
     @classmethod
-    def read(cls, path: Path) -> Baseline:
+    def read(cls, path: Path, expected: int | None = None) -> Baseline:
+        """The file at ``path``; ``expected`` is the version its head said (peeked before the
+        check, :mod:`lint_rules.lookup`), which the whole file must have."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -284,6 +318,11 @@ class Baseline:
             raise BaselineError(
                 f"baseline {path} has format version {found!r}; this lint_rules reads "
                 f"versions {readable} (write a new one with --write-baseline)"
+            )
+        if expected is not None and found != expected:  # rewritten meanwhile, or two versions
+            raise BaselineError(
+                f"baseline {path} changed while it was read (version {expected}, then {found}); "
+                "run the check again"
             )
         try:
             entries = {
@@ -305,10 +344,12 @@ class Baseline:
 
     def split(self, findings: Sequence[Finding]) -> tuple[list[Finding], set[Key]]:
         """(The findings not in the baseline, the keys that matched one)."""
-        found = keys(findings, self.root, self._files)
+        found, unique = _keys(findings, self.root, self._files)
         entries = self.entries
+        if unique <= entries:  # the usual case: every finding recorded
+            return [], unique
         new = [f for f, key in zip(findings, found, strict=True) if key not in entries]
-        return new, entries.intersection(found)
+        return new, unique & entries
 
     def stale(self, matched: set[Key], checked_files: Iterable[str]) -> set[Key]:
         """Entries of the checked files that no finding matched any more (fixed)."""

@@ -152,11 +152,21 @@ def findings_from_hits(
     hits: Iterable[Decided], path: str, lines: list[str], config: LintConfig
 ) -> list[Finding]:
     """Apply select/ignore and noqa, format messages, deduplicate and sort."""
-    seen: set[Finding] = set()
+    return [Finding(path, *row) for row in _kept(hits, lines, config)]
+
+
+# A finding's (line, col, code, message) before it is made.
+_Row = tuple[int, int, str, str]
+
+
+def _kept(hits: Iterable[Decided], lines: list[str], config: LintConfig) -> list[_Row]:
+    """The rows of :func:`findings_from_hits`, in its order (one file: its findings sort by
+    these fields)."""
+    seen: set[_Row] = set()
     for line, col, code, detail in hits:
         if not config.enabled(code) or suppressed(lines, line, code):
             continue
-        seen.add(Finding(path, line, col, code, BY_CODE[code].format(detail)))
+        seen.add((line, col, code, BY_CODE[code].format(detail)))
     return sorted(seen)
 
 
@@ -193,9 +203,16 @@ def check_source(
             decided = decide(parsed, path, config, source)
         # Numbered as the parser numbers them (str.splitlines also splits at form feeds).
         lines = baseline.source_lines(source) if decided else []
-        findings = findings_from_hits(decided, path, lines, config)
-        if fingerprint:
-            findings = with_fingerprints(parsed, findings, lines, fingerprint, anchors)
+        rows = _kept(decided, lines, config)
+        if fingerprint and rows:
+            # Fingerprinted before the findings are made: each is made once, with its print.
+            places = [row[:3] for row in rows]
+            prints = baseline.fingerprints_at(parsed, places, lines, fingerprint, anchors)
+            findings = [
+                Finding(path, *row, None, p) for row, p in zip(rows, prints, strict=True)
+            ]
+        else:
+            findings = [Finding(path, *row) for row in rows]
         del parsed  # freed here, while the collector is still paused
     return findings
 

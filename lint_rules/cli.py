@@ -28,7 +28,7 @@ from lint_rules.config import (
     read_config,
 )
 from lint_rules.errors import LintError, LintUsageError
-from lint_rules.findings import Finding
+from lint_rules.lookup import Lookup
 from lint_rules.runner import check_paths, decode, discover, import_optional
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -151,22 +151,24 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise LintUsageError(
             "--prune-baseline needs a baseline (--baseline PATH or [tool.lint_rules] baseline)"
         )
-    # Read first: the fingerprints are made the way the baseline's version made them.
-    baseline = Baseline.read(recorded) if recorded is not None else None
+    # The version first: the fingerprints are made the way the baseline's version made them
+    # (the rest of the file is read while the pool works).
+    lookup = Lookup(recorded) if recorded is not None else None
     fingerprint = 0
-    if baseline is not None:
-        fingerprint = baseline.version
+    if lookup is not None:
+        fingerprint = lookup.version
     elif args.write_baseline or args.format in report.FINGERPRINTED:
         fingerprint = FORMAT_VERSION
-    findings, _stats = check_paths(files, config_for, _cache(args), args.jobs, fingerprint)
+    keep = lookup.keep if lookup is not None else None
+    findings, _stats = check_paths(files, config_for, _cache(args), args.jobs, fingerprint, keep)
     if args.write_baseline:
         target = Path(args.write_baseline)
         written = Baseline(target, set(keys(findings, target.parent)))
         _io(partial(target.write_text, written.text(), encoding="utf-8"), args.write_baseline)
         err.write(f"lint_rules: wrote {len(written.entries)} baseline entries to {target}\n")
         return EXIT_CLEAN
-    if baseline is not None:
-        findings = _apply_baseline(baseline, findings, files, args, err)
+    if lookup is not None:
+        _stale_entries(lookup, files, args, err)
     out.write(report.FORMATS[args.format](findings))
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
@@ -181,17 +183,14 @@ def _baseline_file(args: argparse.Namespace) -> Path | None:
     return baseline_path(read_config(pyproject))
 
 
-def _apply_baseline(
-    recorded: Baseline,
-    findings: list[Finding],
-    files: list[str],
-    args: argparse.Namespace,
-    err: TextIO,
-) -> list[Finding]:
-    """The findings the baseline does not hold; stale entries are counted (or pruned)."""
-    new, matched = recorded.split(findings)
-    stale = recorded.stale(matched, files)
+def _stale_entries(
+    lookup: Lookup, files: list[str], args: argparse.Namespace, err: TextIO
+) -> None:
+    """Count the baseline's stale entries (its new findings were kept as they arrived), or
+    prune them."""
+    stale = lookup.stale(files)
     if args.prune_baseline and stale:
+        recorded = lookup.baseline
         recorded.entries -= stale
         path = recorded.path
         _io(partial(path.write_text, recorded.text(), encoding="utf-8"), str(path))
@@ -201,7 +200,6 @@ def _apply_baseline(
             f"lint_rules: {len(stale)} baseline entries are stale (their findings were fixed); "
             "--prune-baseline removes them\n"
         )
-    return new
 
 
 FixSource = Callable[[str, str, LintConfig], str]

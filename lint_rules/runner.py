@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -96,17 +97,28 @@ class RunStats:
     cached: int = 0
 
 
+Keep = Callable[[list[Finding]], list[Finding]]
+# ``keep`` takes whole files' findings in batches of about this many: one call per file cost
+# about three times the CPU of one call for all (each call began with caches cold from the
+# analysis of a file), and one call for all, after the pool, would not overlap the workers.
+KEEP_BATCH = 1024
+
+
 def check_paths(
     files: list[str],
     config_for: Callable[[str], LintConfig],
     cache: ResultCache,
     jobs: int,
     fingerprint: int = 0,
+    keep: Keep | None = None,
 ) -> tuple[list[Finding], RunStats]:
     """Findings for every file, sorted by path, line and column (with baseline fingerprints
-    of version ``fingerprint``, if not 0)."""
+    of version ``fingerprint``, if not 0).  ``keep`` filters the findings as they arrive, whole
+    files' at a time (a baseline lookup, :mod:`lint_rules.lookup`): its work overlaps the
+    pool's."""
     stats = RunStats(files=len(files))
     findings: list[Finding] = []
+    cached_results: list[list[Finding]] = []
     todo: list[tuple[str, bytes, LintConfig, str]] = []
     for path in files:
         try:
@@ -121,11 +133,25 @@ def check_paths(
             todo.append((path, content, config, key))
         else:
             stats.cached += 1
-            findings.extend(cached)
+            cached_results.append(cached)
     work = [(path, content, config, key, cache, fingerprint) for path, content, config, key in todo]
-    for result in _run(work, jobs):
+    for result in _kept(itertools.chain(cached_results, _run(work, jobs)), keep):
         findings.extend(result)
     return sorted(findings), stats
+
+
+def _kept(results: Iterable[list[Finding]], keep: Keep | None) -> Iterator[list[Finding]]:
+    """Each file's findings, or what ``keep`` keeps of batches of them (:data:`KEEP_BATCH`)."""
+    if keep is None:
+        yield from results
+        return
+    batch: list[Finding] = []
+    for result in results:
+        batch.extend(result)
+        if len(batch) >= KEEP_BATCH:
+            yield keep(batch)
+            batch = []
+    yield keep(batch)
 
 
 def _run(work: list[Job], jobs: int) -> Iterator[list[Finding]]:

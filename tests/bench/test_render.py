@@ -49,10 +49,21 @@ def test_lint_section_with_a_missing_tool() -> None:
     labels = dict.fromkeys(("flake8_all", "flake8_base", "warm", "cst"), "absent")
     labels |= {"fast": "fast", "parse_n": "parse", "fixit": "fixit"}
     text = lint_report.render(sections, "T201", labels)
-    assert "| fast | 1 s | 1k lines/s | 2x | 7 |" in text
-    assert "| fixit | unavailable: boom | - | - | - |" in text
+    assert "| fast | 1 s | - | 1k lines/s | 2x | 7 |" in text  # no CPU time measured
+    assert "| fixit | unavailable: boom | - | - | - | - |" in text
     assert "2 files, 1k lines, 3 run(s) per tool." in text
     assert "- fast check near the cost of `ast.parse`" in text
+
+
+def test_lint_rows_show_cpu_time_next_to_wall_time() -> None:
+    corpus = Corpus(Path("/c"), (Path("a.py"),), 1000, Path("/lib"))
+    runs = [RunResult(w, 1024, 0, Path("out"), "", cpu) for w, cpu in ((1.0, 1.9), (1.2, 2.1))]
+    fast = {"fast": Outcome(Command("fast", ("x",)), runs=runs), "parse": _outcome("parse", 0.5)}
+    labels = dict.fromkeys(("flake8_all", "flake8_base", "warm"), "absent")
+    labels |= {"fast": "fast", "parse_n": "parse"}
+    text = lint_report.render([lint_report.Section("Tree", corpus, fast, "parse", 2)], "T", labels)
+    assert "| tool | wall, median (min-max) | CPU, median (min-max) |" in text
+    assert "| fast | 1.1 s (1-1.2) | 2 s (1.9-2.1) | 909 lines/s | 2.2x (2-2.4) | - |" in text
 
 
 def test_targets_at_a_glance_collects_every_part() -> None:
