@@ -20,7 +20,7 @@ import dataclasses
 import shutil
 from pathlib import Path
 
-from bench import envs, table, variants
+from bench import bytecode, envs, table, variants
 from bench.context import Context, PartResult
 from bench.errors import Unavailable
 from bench.runner import Command, Outcome, alternate
@@ -139,6 +139,9 @@ def _single_section(ctx: Context) -> tuple[str, list[str]]:
     for series in ("3.12", "3.11"):
         try:
             before = envs.recorder_at(BEFORE_THREADS, ctx.scratch("before-threads"))
+            # As for the current tree: no measured run compiles the recorder, whatever the
+            # caller's PYTHONDONTWRITEBYTECODE (a run that compiles costs about 25 ms more).
+            bytecode.compile_tree(ctx.python(series), (before / "recorder",))
             now = _ours(ctx, series, f"ours {series} now", args, f"{series}-now")
             old = _ours(ctx, series, f"ours {series} at {BEFORE_THREADS}", args,
                         f"{series}-before", pythonpath=before)
