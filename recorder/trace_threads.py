@@ -121,12 +121,16 @@ class SharedMode:
             if flush and self._size >= self._chunk_size:
                 self.flush()
             return -1
-        return self._append_switching(slot, unit, size, count, flush, call)
+        return self._append_switching(slot, unit, size, flush, call)
 
     def _append_switching(
-        self, slot: ThreadSlot, unit: list[str], size: int, count: int, flush: bool, call: bool,
+        self, slot: ThreadSlot, unit: list[str], size: int, flush: bool, call: bool,
     ) -> int:
-        """The unit of a thread other than the last one: exclusive, after its marker."""
+        """The unit of a thread other than the last one: after its marker, under the lock.
+
+        The marker is appended exclusive; the gate then opens to this thread alone (the others
+        wait on the lock), so its unit follows the marker on the lock-free path.
+        """
         # The lock is read once: finishing may replace it (a frozen thread's lock is abandoned)
         # while this thread is inside.
         lock = self.lock
@@ -138,19 +142,10 @@ class SharedMode:
             self._last = GATE
             try:
                 self._mark(slot, previous)
-                self._buf += unit
-                self._size += size
-                self._total += count
-                slot.last = self._total - 1
-                previous = slot  # appended: the gate opens to this thread
+                previous = slot  # marked: the gate opens to this thread
             finally:
                 self._last = previous
-            if call:
-                self.call_count += 1
-                return self.call_count - 1
-            if flush and self._size >= self._chunk_size:
-                self.flush()
-            return -1
+            return self._append(slot, unit, size, flush, call)
         finally:
             lock.release()
 

@@ -76,7 +76,7 @@ def test_a_thread_that_is_last_once_it_has_the_lock_gets_no_marker() -> None:
     # The gate was in place when it looked, and was opened to this same thread before it got the
     # lock (after an output event or the switch to shared mode).
     writer, _ = shared_writer()
-    writer._append_switching(writer.main, [STEP], len(STEP), 1, True, False)
+    writer._append_switching(writer.main, [STEP], len(STEP), True, False)
     assert kinds(writer) == ["Step"]
     assert writer._last is writer.main
 
