@@ -31,7 +31,7 @@ from typing import Any
 from recorder.errors import CATALOG, ErrorCode, ExitCode
 from recorder.trace_reader import TraceEvents
 
-__all__ = ["check_events", "check_trace_dir", "has_thread_events", "main"]
+__all__ = ["check_events", "check_trace_dir", "main"]
 
 _EVENT_NAMES = frozenset(
     {"Path", "Function", "Type", "VariableName", "Step", "Value", "Call", "Return", "Event",
@@ -274,12 +274,6 @@ def _check(events: Iterable[Any], partial: bool, exit_code: object) -> _Checker:
             if running:
                 checker.problems.append(f"thread(s) {running} never exited")
     return checker
-
-
-def has_thread_events(events: Any) -> bool:
-    """True when a parsed ``trace.json`` holds thread events."""
-    return isinstance(events, list) and any(
-        isinstance(e, dict) and not _THREAD_EVENTS.isdisjoint(e) for e in events)
 
 
 def _load(path: Path, problems: list[str]) -> Any:

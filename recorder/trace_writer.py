@@ -144,15 +144,11 @@ class TraceWriter(SharedMode, IoEvents):
             with self.lock:
                 pid = self._path_ids.get(path)
                 if pid is None:
-                    pid = len(self.paths)
-                    self.paths.append(path)
-                    if not self._stopped:  # a thread still running after the end: not written
-                        self._put(event)
-                    self._path_ids[path] = pid
+                    # Its copy is pending before a chunk with its Path event can be flushed.
                     if self.sources is not None:
                         self.sources.see(path)
-                    if self._size >= self._chunk_size:
-                        self.flush()
+                    self.paths.append(path)
+                    pid = self._declare(self._path_ids, path, event)
         return pid
 
     def function_id(self, path_id: int, line: int, name: str) -> int:

@@ -94,16 +94,13 @@ def test_memory_flat_or_growing() -> None:
     ]
 
 
+#: The lint report's row keys -> the labels of the outcomes these tests make.
+LINT_NAMES = {"flake8_all": "all", "flake8_base": "base", "fast": "fast", "warm": "warm",
+              "parse_n": "parse"}
+
+
 def test_lint_targets() -> None:
-    names = {
-        "flake8_all": "all",
-        "flake8_base": "base",
-        "fast": "fast",
-        "warm": "warm",
-        "parse_n": "parse",
-        "cst": "cst",
-        "fixit": "fixit",
-    }
+    names = {**LINT_NAMES, "cst": "cst", "fixit": "fixit"}
     fast = {
         "base": _outcome("base", [10.0, 10.0]),
         "all": _outcome("all", [10.5, 10.5]),
@@ -123,15 +120,7 @@ def test_lint_targets() -> None:
 
 
 def test_the_baseline_is_judged_on_cpu_time_against_the_check_it_alternated_with() -> None:
-    names = {
-        "flake8_all": "all",
-        "flake8_base": "base",
-        "fast": "fast",
-        "warm": "warm",
-        "parse_n": "parse",
-        "baseline": "with",
-        "baseline_ref": "without",
-    }
+    names = {**LINT_NAMES, "baseline": "with", "baseline_ref": "without"}
     fast = {
         "fast": _outcome("fast", [0.5, 0.5], cpus=[0.9, 0.9]),  # another group's: not the yardstick
         "without": _outcome("without", [1.0, 1.0], cpus=[2.0, 2.0]),

@@ -104,16 +104,21 @@ REUSE_ALWAYS = """
 
 
 def _record(
-    run_recorder: Any, tmp_path: Path, name: str, prelude: str, script: str = "prog.py",
+    run: tuple[Any, Any], tmp_path: Path, name: str, prelude: str, script: str = "prog.py",
 ) -> list[str]:
-    from tests.conftest import clean_env
-
+    run_recorder, make_env = run
     trace = tmp_path / name
+    # DECISIONS: the log of LOG_DECISIONS (read only by the test that installs it).
     done = run_recorder(["--trace-dir", str(trace), script], prelude=prelude,
-                        env=clean_env(DECISIONS=str(tmp_path / "decisions.jsonl")))
+                        env=make_env(DECISIONS=str(tmp_path / "decisions.jsonl")))
     assert done.returncode == 0, done.stderr
     events = json.loads((trace / "trace.json").read_text(encoding="utf-8"))
     return normalise(events, str(tmp_path))
+
+
+@pytest.fixture
+def run(run_recorder: Any, make_env: Any) -> tuple[Any, Any]:
+    return run_recorder, make_env
 
 
 @pytest.fixture
@@ -124,9 +129,9 @@ def program(tmp_path: Path) -> Path:
 
 
 def test_the_reuse_is_decided_per_function(
-    program: Path, run_recorder: Any, tmp_path: Path,
+    program: Path, run: tuple[Any, Any], tmp_path: Path,
 ) -> None:
-    _record(run_recorder, tmp_path, "logged", LOG_DECISIONS)
+    _record(run, tmp_path, "logged", LOG_DECISIONS)
     lines = (tmp_path / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
     decided = dict(json.loads(line) for line in lines)
     assert {name: decided[name] for name in EXPECTED} == EXPECTED
@@ -134,10 +139,10 @@ def test_the_reuse_is_decided_per_function(
 
 @pytest.mark.parametrize("variant", ["real", "broken"])
 def test_the_first_step_records_what_f_locals_holds(
-    variant: str, program: Path, run_recorder: Any, tmp_path: Path,
+    variant: str, program: Path, run: tuple[Any, Any], tmp_path: Path,
 ) -> None:
-    reference = _record(run_recorder, tmp_path, "off", REUSE_OFF)
-    recorded = _record(run_recorder, tmp_path, "on", "" if variant == "real" else REUSE_ALWAYS)
+    reference = _record(run, tmp_path, "off", REUSE_OFF)
+    recorded = _record(run, tmp_path, "on", "" if variant == "real" else REUSE_ALWAYS)
     assert (recorded == reference) == (variant == "real")
 
 
@@ -192,15 +197,15 @@ IGNORE_HOOK = """
 @pytest.mark.parametrize("variant", ["real", "broken"])
 @pytest.mark.parametrize("hook", sorted(HOOKS))
 def test_a_hook_of_the_program_that_changes_an_argument_is_seen(
-    hook: str, variant: str, run_recorder: Any, tmp_path: Path,
+    hook: str, variant: str, run: tuple[Any, Any], tmp_path: Path,
 ) -> None:
     if hook == "settrace" and sys.version_info < (3, 12):
         pytest.skip("on 3.11 the recorder is the settrace hook")
     if variant == "broken" and hook == "setprofile" and sys.version_info >= (3, 12):
         pytest.skip("3.12+ calls the profile hook before the recorder: the Call shows it too")
     (tmp_path / "hook.py").write_text(HOOKS[hook].lstrip(), encoding="utf-8")
-    reference = _record(run_recorder, tmp_path, "off", REUSE_OFF, "hook.py")
+    reference = _record(run, tmp_path, "off", REUSE_OFF, "hook.py")
     assert any('"i": 99' in line for line in reference)  # the hook did change x
     prelude = "" if variant == "real" else IGNORE_HOOK.format(hook=hook[3:])
-    recorded = _record(run_recorder, tmp_path, "on", prelude, "hook.py")
+    recorded = _record(run, tmp_path, "on", prelude, "hook.py")
     assert (recorded == reference) == (variant == "real")
