@@ -137,6 +137,7 @@ def test_any_interleaving_gives_a_valid_trace_that_deinterleaves(
 @settings(max_examples=60, deadline=None)
 @given(steps=ACTIONS, chunk=st.sampled_from([64, 512, 1 << 16]))
 @example(steps=[(2, "call"), (2, "print"), (2, "print"), (3, "call")], chunk=1 << 16)  # merged
+@example(steps=[(1, "post"), (1, "call"), (2, "call")], chunk=512)  # fd output before sharing
 def test_a_partial_trace_lists_each_threads_first_and_last_event(
     steps: list[tuple[int, str]], chunk: int,
 ) -> None:
@@ -152,10 +153,9 @@ def test_a_partial_trace_lists_each_threads_first_and_last_event(
         (first, last), (found_first, found_last) = listed.pop(1), found.pop(1)
         assert first == found_first
         # Thread 1's last event is its own last one, or the end of the buffer when the second
-        # thread started, after declarations only.
+        # thread started, after events of nobody's only (declarations, fd-captured output).
         assert last >= found_last
-        between = {next(iter(event)) for event in events[found_last + 1:last + 1]}
-        assert between <= set(_DECLARATIONS)
+        assert all(_nobodys(event) for event in events[found_last + 1:last + 1])
         assert listed == found
 
 
@@ -164,6 +164,13 @@ _DECLARATIONS = ("Path", "Function", "Type", "VariableName")
 
 def _first_and_last(listed: list[dict[str, int]]) -> dict[int, tuple[int, int]]:
     return {row["number"]: (row["first_event"], row["last_event"]) for row in listed}
+
+
+def _nobodys(event: dict[str, Any]) -> bool:
+    """An id declaration or fd-captured output: an event of no thread."""
+    kind = next(iter(event))
+    return kind in _DECLARATIONS or (
+        kind == "Event" and '"thread":null' in event[kind]["metadata"])
 
 
 def _first_and_last_in(events: list[dict[str, Any]]) -> dict[int, tuple[int, int]]:
@@ -179,9 +186,8 @@ def _first_and_last_in(events: list[dict[str, Any]]) -> dict[int, tuple[int, int
         if kind in ("ThreadStart", "ThreadSwitch"):
             current = event[kind]
             continue
-        if kind in _DECLARATIONS or (
-                kind == "Event" and '"thread":null' in event[kind]["metadata"]):
-            continue  # nobody's: id declarations, fd-captured output
+        if _nobodys(event):
+            continue
         first = found[current][0] if current in found else index
         found[current] = (first, index)
     found[1] = (0, found[1][1])
