@@ -242,10 +242,13 @@ class TraceWriter(SharedMode, IoEvents):
         """A ``Call`` (the last event of ``unit``, ``size`` characters); returns its ordinal.
 
         The events before it (its argument ``Value`` events and the ``Step``) are one unit with
-        it. ``Call`` and ``Return`` are buffered without flushing: the caller first updates its
-        frame bookkeeping, then calls :meth:`maybe_flush`, so an output failure can never separate
-        the event from the bookkeeping that balances it.
+        it. A ``Call`` or ``Return`` first does the boundary's work (output posted by the fd
+        capture, a full chunk to flush) and is then appended without flushing: if the output
+        fails, the exception comes before the event is buffered, so it can never separate the
+        event from the frame bookkeeping that balances it.
         """
+        if self._size >= self._chunk_size or self._posted:
+            self.boundary()
         # -- atomic: no call, no backward jump, no container built
         if not self.shared:
             self._buf += unit
@@ -256,7 +259,9 @@ class TraceWriter(SharedMode, IoEvents):
         return self._append(slot or self.main, unit, size, flush=False, call=True)
 
     def ret(self, value_json: str, slot: ThreadSlot | None = None) -> None:
-        """A ``Return`` (buffered without flushing, see :meth:`call`)."""
+        """A ``Return`` (after the boundary's work, see :meth:`call`)."""
+        if self._size >= self._chunk_size or self._posted:
+            self.boundary()
         event = RETURN_HEAD + value_json + RETURN_TAIL
         unit = [event]
         size = len(event)
@@ -277,8 +282,8 @@ class TraceWriter(SharedMode, IoEvents):
         if self._size >= self._chunk_size:
             self.flush()
 
-    def maybe_flush(self) -> None:
-        """Flush if a whole chunk is buffered (after :meth:`call` / :meth:`ret`)."""
+    def boundary(self) -> None:
+        """Between units: take in posted output, and flush if a whole chunk is buffered."""
         if self._posted:
             self._take_posted()
         if self._size >= self._chunk_size:

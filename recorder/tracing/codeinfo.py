@@ -29,6 +29,7 @@ class CodeInfo:
         "call_head",
         "code",
         "comprehensions",
+        "exit_actions",
         "function_id",
         "line",
         "module",
@@ -53,6 +54,7 @@ class CodeInfo:
         self.values = decision.values
         self.object = decision.object or code.co_qualname  # the name ``ret:`` patterns match
         self.ret_action = "allow"  # of a Return (not a yield or unwind), set at the first Call
+        self.exit_actions: dict[str, str] = {}  # of "<yield>" and "<unwind>", likewise
         self.function_id = -1  # declared at the first Call (module names need the frame)
         self.path_id = -1
         self.line = code.co_firstlineno

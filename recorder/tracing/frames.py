@@ -54,6 +54,7 @@ __all__ = ["FrameRecorder"]
 _RESUMABLE = 0x0020 | 0x0080 | 0x0100 | 0x0200
 _gettrace, _getprofile = sys.gettrace, sys.getprofile
 _ABSENT = object()  # an argument name missing from f_locals (deleted before a resume)
+_EXIT_LABELS = ("<yield>", "<unwind>")  # the "return values" of the other ways out (0.3.0's)
 
 
 class FrameRecorder:
@@ -80,10 +81,13 @@ class FrameRecorder:
         self._locations: list[tuple[int, int]] = []  # (path id, line) of each frame's last Step
         self.ignored = 0  # events of frames that are not on the shadow stack
         self.lost_exits = 0  # frames whose exit event never arrived (see _resync)
-        self.owed = 0  # Returns not yet written for frames already popped (see _leave)
+        self.owed = 0  # Returns not yet written for frames already popped (see leave_return)
         self._last_location = (0, 0)  # the last Step's (path id, line), for I/O at toplevel
-        # (frame, argument Value events, their size) of the last Call, until its first line.
-        self._first: tuple[FrameType, list[str], int] | None = None
+        # The frame of the last Call, its argument Value events and their size, until its first
+        # line (see _first_step_is_args).
+        self._first: FrameType | None = None
+        self._first_values: list[str] = []
+        self._first_size = 0
         #: The trace function the settrace backend installs in this thread (None: sys.monitoring):
         #: any other trace or profile hook may change a frame's variables before its first line.
         self.own_trace: object = None
@@ -146,6 +150,7 @@ class FrameRecorder:
         info.args = [(arg, ARG_HEAD % writer.variable_id(arg), policy.action("arg", arg))
                      for arg in arg_names(info.code)]
         info.ret_action = policy.action("ret", info.object)
+        info.exit_actions = {label: policy.action("ret", label) for label in _EXIT_LABELS}
         info.reuse_args = self._first_step_is_args(info)
         info.function_id = writer.function_id(info.path_id, info.line, name)
         info.call_head = CALL_HEAD % info.function_id
@@ -172,59 +177,57 @@ class FrameRecorder:
                    for name, _, action in info.args)
 
     def enter(self, frame: FrameType, info: CodeInfo) -> None:
-        """A frame of traced code starts running, or a suspended one resumes."""
-        writer = self.writer
+        """A frame of traced code starts running, or a suspended one resumes.
+
+        Second hottest path: the argument ``Value`` events, the ``Step`` at the definition line
+        and the ``Call`` are handed to the writer as one unit.
+        """
         if self.owed:
             self.pay_owed()
         if info.function_id < 0:
             self._declare(frame, info)
-        # Second hottest path: the events are batched and handed to the writer with the Call.
-        step = info.steps.get(info.line) or info.step(info.line)
-        location = self._last_location = step[0]
+        location, step = info.steps.get(info.line) or info.step(info.line)
         if info.args:
-            batch, size, args = self._arguments(frame, info)
+            values: list[str] = []
+            parts: list[str] = []
+            size = 0
+            local = frame.f_locals
+            self._encoder.attr_action = info.attr_action
+            for name, head, action in info.args:
+                value = local.get(name, _ABSENT)
+                if value is _ABSENT:
+                    continue
+                if action == "allow":
+                    cls = type(value)
+                    record = (self._cached(value) if cls is int or cls is str else None) or (
+                        self._value_json(value))
+                else:
+                    info.values.count("arg", action)
+                    if action == "drop":
+                        continue
+                    record = self.values.redacted
+                part = f"{head}{record}}}"
+                event = f"{ARG_VALUE_HEAD}{part}}}"
+                values.append(event)
+                size += len(event)
+                parts.append(part)
             if info.reuse_args:  # taken by the first line() of this frame
-                self._first = (frame, batch[:], size)
-            batch.append(step[1])
-            call = info.call_head + args + CALL_TAIL
-            batch.append(call)
-            size += len(step[1]) + len(call)
+                self._first = frame
+                self._first_values = values
+                self._first_size = size
+            call = f"{info.call_head}{','.join(parts)}{CALL_TAIL}"
+            unit = [*values, step, call]
+            size += len(step) + len(call)
         else:
             call = info.call_head + CALL_TAIL
-            batch = [step[1], call]
-            size = len(step[1]) + len(call)
-        self._ordinals.append(writer.call(batch, size, self.slot))
+            unit = [step, call]
+            size = len(step) + len(call)
+        # The writer flushes before it appends: a failure leaves the Call out and the stack as it
+        # was, so they cannot disagree.
+        self._ordinals.append(self.writer.call(unit, size, self.slot))
         self._locations.append(location)
+        self._last_location = location
         self.frames.append(frame)
-        writer.maybe_flush()  # flush only now that Call and shadow stack agree
-
-    def _arguments(self, frame: FrameType, info: CodeInfo) -> tuple[list[str], int, str]:
-        """The argument ``Value`` events of a ``Call``, their size and its ``args`` text."""
-        batch: list[str] = []
-        size = 0
-        local = frame.f_locals
-        cached = self._cached
-        value_json = self._value_json
-        self._encoder.attr_action = info.attr_action
-        parts = []
-        for name, head, action in info.args:
-            value = local.get(name, _ABSENT)
-            if value is _ABSENT:
-                continue
-            if action == "allow":
-                cls = type(value)
-                record = (cached(value) if cls is int or cls is str else None) or value_json(value)
-            else:
-                info.values.count("arg", action)
-                if action == "drop":
-                    continue
-                record = self.values.redacted
-            part = f"{head}{record}}}"
-            event = f"{ARG_VALUE_HEAD}{part}}}"
-            batch.append(event)
-            size += len(event)
-            parts.append(part)
-        return batch, size, ",".join(parts)
 
     # --------------------------------------------------------------------------------- lines
 
@@ -241,13 +244,13 @@ class FrameRecorder:
             self.pay_owed()
         location, event = info.steps.get(line) or info.step(line)
         self._locations[-1] = self._last_location = location
-        first = self._first
-        if first is not None:
-            self._first = None
+        if self._first is not None:
+            first, self._first = self._first, None
             # The first Step after the Call: its Values are the arguments (unless a hook of the
             # program, which runs before this one, may have changed them).
-            if first[0] is frame and _gettrace() is self.own_trace and _getprofile() is None:
-                self.writer.emit_batch([event, *first[1]], len(event) + first[2], self.slot)
+            if first is frame and _gettrace() is self.own_trace and _getprofile() is None:
+                self.writer.emit_batch(
+                    [event, *self._first_values], len(event) + self._first_size, self.slot)
                 return
         batch = [event]
         size = len(event)
@@ -359,7 +362,8 @@ class FrameRecorder:
 
     # ------------------------------------------------------------------------------- leaving
 
-    def _leave(self, frame: FrameType, value: object, label: str | None = None) -> None:
+    def leave_return(self, frame: FrameType, value: object, label: str | None = None) -> None:
+        """A recorded frame ends: its ``Return`` (``label``: how, when not by a return)."""
         frames = self.frames
         if (not frames or frames[-1] is not frame) and not self._resync(frame):
             return
@@ -369,30 +373,22 @@ class FrameRecorder:
         self._ordinals.pop()
         self._locations.pop()
         self._first = None  # never keep a frame alive after it left
-        # If encoding the value fails half-way (a RecursionError at the interpreter's stack limit
-        # is the realistic case), the Return is still owed and is written by the next event.
+        # If encoding the value or the output fails half-way (a RecursionError at the
+        # interpreter's stack limit, a full disk), the Return is still owed and is written by
+        # the next event.
         self.owed += 1
         info = self.infos[id(frame.f_code)]
-        if label is None and info.ret_action == "allow":  # the common case, without a call
+        action = info.ret_action if label is None else info.exit_actions[label]
+        if action == "allow":
             self._encoder.attr_action = info.attr_action
             cls = type(value)
             record = (self._cached(value) if cls is int or cls is str else None) or (
                 self._value_json(value))
         else:
-            record = self._return_value(info, value, label)
+            info.values.count("ret", action)
+            record = self.values.redacted if action == "redact" else self.values.dropped
         self.writer.ret(record, self.slot)
         self.owed -= 1
-        self.writer.maybe_flush()
-
-    def _return_value(self, info: CodeInfo, value: object, label: str | None) -> str:
-        """The record of a frame's way out; ``label``: ``<yield>``/``<unwind>`` (0.3.0's names)."""
-        policy = info.values
-        action = info.ret_action if label is None else policy.action("ret", label)
-        if action == "allow":
-            self.values.encoder.attr_action = policy.attr_action
-            return self.values.value(value)
-        policy.count("ret", action)
-        return self.values.redacted if action == "redact" else self.values.dropped
 
     def _resync(self, frame: FrameType) -> bool:
         """``frame`` is not on top: close the frames above it if it is on the stack at all.
@@ -419,18 +415,14 @@ class FrameRecorder:
         while self.owed:
             self.writer.ret(NONE_VALUE, self.slot)
             self.owed -= 1
-        self.writer.maybe_flush()
-
-    def leave_return(self, frame: FrameType, value: object) -> None:
-        self._leave(frame, value)
 
     def leave_yield(self, frame: FrameType, value: object) -> None:
         # A yield (or an await that suspends) ends this activation with the value it hands out.
-        self._leave(frame, value, "<yield>")
+        self.leave_return(frame, value, "<yield>")
 
     def leave_unwind(self, frame: FrameType, exc: object) -> None:
         # The exception that leaves the frame is its "return value" (rule 6).
-        self._leave(frame, exc, "<unwind>")
+        self.leave_return(frame, exc, "<unwind>")
 
     def close_open_frames(self) -> int:
         """``Return None`` for every frame still open (tracing stopped inside them)."""

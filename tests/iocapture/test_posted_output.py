@@ -46,7 +46,7 @@ def test_posted_output(steps: list[tuple[str, int, str]],
         elif what == "io":
             writer.io(kind, "stdout", text, 0, (0, 1))
         else:
-            writer.maybe_flush()  # a call/return boundary takes posted output in
+            writer.boundary()  # a call/return boundary takes posted output in
     writer.close(ZERO)
     events = json.loads(sink.data)
     assert check_events(events, exit_code=0) == []

@@ -2,9 +2,11 @@
 
 The interleaving property test (test_thread_interleavings.py) drives whole threads through the
 frame recorders; these cases pin the rules it cannot reach from one OS thread: a chunk is flushed
-the moment it is full on both the lock-free and the switching path, a thread that finds itself
-last once it has the lock gets no marker, the writer is exclusive while a marker and its unit are
-appended, and closing the threads gives each its Returns and ThreadExit.
+the moment it is full on both the lock-free and the switching path (after a Call or Return unit:
+before the next unit, so that a failed write never separates it from its frame bookkeeping), a
+thread that finds itself last once it has the lock gets no marker, the writer is exclusive while
+a marker and its unit are appended, and closing the threads gives each its Returns and
+ThreadExit.
 """
 
 from __future__ import annotations
@@ -59,17 +61,45 @@ def test_a_chunk_is_flushed_the_moment_it_is_full(same_thread: bool) -> None:
     assert writer._buf == [] and writer._size == 0
 
 
-def test_a_call_is_not_flushed_but_numbered() -> None:
+def test_a_call_flushes_the_full_chunk_before_it_never_itself() -> None:
     writer, sink = shared_writer(chunk_size=len(STEP))
     written = len(sink.writes)
     call = ev.call(0, "")
     other = ThreadSlot()
     assert writer.call([STEP, call], len(STEP) + len(call), other) == 1
+    assert len(sink.writes) == written  # the caller's bookkeeping comes before any flush
+    assert kinds(writer) == ["ThreadStart", "Step", "Call"]
     assert writer.call([STEP, call], len(STEP) + len(call), other) == 2
+    assert len(sink.writes) == written + 1  # the full chunk went out before this unit
     assert writer.call([STEP, call], len(STEP) + len(call)) == 3
-    assert len(sink.writes) == written  # the caller flushes once its bookkeeping agrees
-    assert kinds(writer) == ["ThreadStart", "Step", "Call", "Step", "Call",
-                             "ThreadSwitch", "Step", "Call"]
+    assert len(sink.writes) == written + 2
+    assert kinds(writer) == ["ThreadSwitch", "Step", "Call"]
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["one thread", "shared"])
+@pytest.mark.parametrize("unit", ["Call", "Return"])
+def test_a_failed_flush_at_a_boundary_leaves_the_unit_out(
+    monkeypatch: pytest.MonkeyPatch, shared: bool, unit: str,
+) -> None:
+    sink = Sink()
+    writer = TraceWriter(sink)
+    writer.begin("/p.py")
+    writer._chunk_size = 1  # the header fills the chunk: the next Call or Return flushes first
+    if shared:
+        writer.start_sharing()
+    before, calls = list(writer._buf), writer.call_count
+
+    def refuse(data: bytes) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(sink, "write", refuse)
+    with pytest.raises(OSError):
+        if unit == "Call":
+            writer.call([STEP, ev.call(0, "")], 1)
+        else:
+            writer.ret(ev.NONE_VALUE)
+    assert writer._buf == before  # nothing of the unit: the frame bookkeeping did not change
+    assert writer.call_count == calls
 
 
 def test_a_thread_that_is_last_once_it_has_the_lock_gets_no_marker() -> None:

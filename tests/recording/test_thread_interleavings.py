@@ -66,8 +66,11 @@ def _interleave(
     stacks: dict[int, list[Any]] = {1: []}
     expected: dict[int, list[str]] = {1: []}  # each lane's events, in its own order
     calls = 0  # Calls so far (the toplevel Call is ordinal 0)
+    before: tuple[str, bool, int] = ("begin", False, 0)  # the last step, and the buffer before it
     for lane_no, action in steps:
-        _check_buffer(writer)
+        _check_buffer(writer, *before)
+        done = action if action in ("post", "print") or stacks.get(lane_no) else "call"
+        before = (done, writer._size >= writer._chunk_size, writer.events_written)
         if action == "post":  # fd-captured output: no thread, taken in at the next boundary
             writer.post(2, "stderr", "err")
             continue
@@ -96,16 +99,23 @@ def _interleave(
         else:
             frames.leave_return(stack.pop(), lane_no)
             expected[lane_no].append("Return")
-    _check_buffer(writer)
+    _check_buffer(writer, *before)
     return writer, main, registry, lanes, stacks, expected
 
 
-def _check_buffer(writer: TraceWriter) -> None:
-    """The writer's counts agree with its buffer, and a full chunk never stays buffered."""
+def _check_buffer(writer: TraceWriter, action: str, was_full: bool, written: int) -> None:
+    """The writer's counts agree with its buffer, and a full chunk is flushed in time.
+
+    A ``Step`` unit or an output ``Event`` flushes the chunk it fills; a ``Call`` or ``Return``
+    unit leaves it for the next unit, which flushes it before it is appended.
+    """
     assert writer._size == sum(map(len, writer._buf))
     if writer.shared:  # (the event count is kept from then on)
         assert writer._total == writer.events_written + len(writer._buf)
-    assert writer._size < writer._chunk_size
+    if action in ("line", "print"):
+        assert writer._size < writer._chunk_size
+    if was_full and action != "post":
+        assert writer.events_written > written
 
 
 @settings(max_examples=60, deadline=None)
