@@ -8,16 +8,23 @@ frame (its function id, argument heads, per-line ``Step`` templates) at its firs
 
 from __future__ import annotations
 
+import opcode
 from types import CodeType
 
 from recorder.events import STEP
 from recorder.filters import ScopeDecision
 from recorder.tracing.comprehensions import inlined_comprehensions
 
-__all__ = ["CodeInfo", "arg_names"]
+__all__ = ["CodeInfo", "arg_names", "writes_locals"]
 
 _NAMESPACE_FLAGS = 0x0001  # CO_OPTIMIZED: absent for module and class bodies
 _VARARGS, _VARKEYWORDS = 0x0004, 0x0008
+# The instructions that bind, unbind or clear a fast local (3.11-3.13 names; the ones an
+# interpreter does not have are simply absent from its table).
+_LOCAL_WRITES = frozenset(
+    number for name, number in opcode.opmap.items()
+    if "STORE_FAST" in name or "DELETE_FAST" in name or name == "LOAD_FAST_AND_CLEAR"
+)
 
 
 class CodeInfo:
@@ -25,6 +32,7 @@ class CodeInfo:
 
     __slots__ = (
         "args",
+        "args_only",
         "attr_action",
         "call_head",
         "code",
@@ -78,8 +86,10 @@ class CodeInfo:
         # and per line its (path id, line) location and Step event (set at the first Call).
         self.call_head = ""
         self.steps: dict[int, tuple[tuple[int, int], str]] = {}
-        # The first Step's Values are the Call's argument Values (see FrameRecorder.enter).
+        # The first Step's Values are the Call's argument Values (see FrameRecorder.enter); with
+        # args_only, every Step's are, while the arguments are immutable scalars.
         self.reuse_args = False
+        self.args_only = False
 
     def step(self, line: int) -> tuple[tuple[int, int], str]:
         """The location and ``Step`` event of ``line`` (cached in :attr:`steps`)."""
@@ -96,6 +106,16 @@ class CodeInfo:
                 for off in range(start, end, 2):
                     table[off] = line or 0
         return table.get(offset, 0)
+
+
+def writes_locals(code: CodeType) -> bool:
+    """True when ``code`` has an instruction that binds, deletes or clears a fast local.
+
+    ``co_code`` is the plain bytecode (no specialised or instrumented instructions, inline caches
+    zeroed), one 2-byte unit per instruction or cache entry with the opcode first.
+    """
+    raw = code.co_code
+    return any(raw[offset] in _LOCAL_WRITES for offset in range(0, len(raw), 2))
 
 
 def arg_names(code: CodeType) -> tuple[str, ...]:

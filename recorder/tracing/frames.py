@@ -43,7 +43,7 @@ from recorder.events import (
 from recorder.filters.modnames import module_name_from_path
 from recorder.trace_threads import ThreadSlot
 from recorder.trace_writer import TraceWriter
-from recorder.tracing.codeinfo import CodeInfo, arg_names
+from recorder.tracing.codeinfo import CodeInfo, arg_names, writes_locals
 from recorder.tracing.comprehensions import names_at
 from recorder.tracing.filters import CodeFilter
 from recorder.tracing.valuejson import ValueJson
@@ -55,6 +55,11 @@ _RESUMABLE = 0x0020 | 0x0080 | 0x0100 | 0x0200
 _gettrace, _getprofile = sys.gettrace, sys.getprofile
 _ABSENT = object()  # an argument name missing from f_locals (deleted before a resume)
 _EXIT_LABELS = ("<yield>", "<unwind>")  # the "return values" of the other ways out (0.3.0's)
+# Exact types whose recorded text depends on nothing but the object, which cannot change.
+_SCALARS = frozenset({int, str, float, bool, bytes, type(None)})
+# From 3.13 on, f_locals writes through to the frame (PEP 667): any code that runs while a frame
+# waits for its callee (the callee itself, another thread) may rebind its variables.
+_LOCALS_PRIVATE = sys.version_info < (3, 13)
 
 
 class FrameRecorder:
@@ -83,11 +88,9 @@ class FrameRecorder:
         self.lost_exits = 0  # frames whose exit event never arrived (see _resync)
         self.owed = 0  # Returns not yet written for frames already popped (see leave_return)
         self._last_location = (0, 0)  # the last Step's (path id, line), for I/O at toplevel
-        # The frame of the last Call, its argument Value events and their size, until its first
-        # line (see _first_step_is_args).
-        self._first: FrameType | None = None
-        self._first_values: list[str] = []
-        self._first_size = 0
+        # Frames whose next Step reuses their Call's argument Value events (see
+        # _first_step_is_args): (index in frames, frame, the Values, their size, for every Step).
+        self._held: list[tuple[int, FrameType, list[str], int, bool]] = []
         #: The trace function the settrace backend installs in this thread (None: sys.monitoring):
         #: any other trace or profile hook may change a frame's variables before its first line.
         self.own_trace: object = None
@@ -152,6 +155,7 @@ class FrameRecorder:
         info.ret_action = policy.action("ret", info.object)
         info.exit_actions = {label: policy.action("ret", label) for label in _EXIT_LABELS}
         info.reuse_args = self._first_step_is_args(info)
+        info.args_only = info.reuse_args and _LOCALS_PRIVATE and not writes_locals(info.code)
         info.function_id = writer.function_id(info.path_id, info.line, name)
         info.call_head = CALL_HEAD % info.function_id
         return info.function_id
@@ -167,6 +171,11 @@ class FrameRecorder:
         another text the second time). The ``Value`` events are then the same text, unless
         another hook of the program changes the frame's variables in between: :meth:`line`
         reads them when a ``sys.settrace``/``sys.setprofile`` hook is set.
+
+        Where the code has no instruction that binds or deletes a local (``args_only``), every
+        later ``Step`` has the same variables; they hold the same objects, so a call whose
+        arguments are all immutable scalars (exact types) reuses them at every ``Step``. Only
+        before 3.13: from then on other code may rebind a frame's variables through ``f_locals``.
         """
         code = info.code
         if (not info.plain or info.comprehensions or code.co_freevars or code.co_cellvars
@@ -191,6 +200,7 @@ class FrameRecorder:
             values: list[str] = []
             parts: list[str] = []
             size = 0
+            every = info.args_only  # until an argument that is not an immutable scalar
             local = frame.f_locals
             self._encoder.attr_action = info.attr_action
             for name, head, action in info.args:
@@ -201,6 +211,8 @@ class FrameRecorder:
                     cls = type(value)
                     record = (self._cached(value) if cls is int or cls is str else None) or (
                         self._value_json(value))
+                    if every and cls not in _SCALARS:
+                        every = False
                 else:
                     info.values.count("arg", action)
                     if action == "drop":
@@ -211,10 +223,7 @@ class FrameRecorder:
                 values.append(event)
                 size += len(event)
                 parts.append(part)
-            if info.reuse_args:  # taken by the first line() of this frame
-                self._first = frame
-                self._first_values = values
-                self._first_size = size
+            values_size = size
             call = f"{info.call_head}{','.join(parts)}{CALL_TAIL}"
             unit = [*values, step, call]
             size += len(step) + len(call)
@@ -227,7 +236,13 @@ class FrameRecorder:
         self._ordinals.append(self.writer.call(unit, size, self.slot))
         self._locations.append(location)
         self._last_location = location
-        self.frames.append(frame)
+        frames = self.frames
+        frames.append(frame)
+        held = self._held
+        if held and not held[-1][4]:
+            held.pop()  # a frame that calls before its first line: never reuse its arguments
+        if info.reuse_args:  # (a frame with arguments: values and every are set)
+            held.append((len(frames) - 1, frame, values, values_size, every))
 
     # --------------------------------------------------------------------------------- lines
 
@@ -244,14 +259,18 @@ class FrameRecorder:
             self.pay_owed()
         location, event = info.steps.get(line) or info.step(line)
         self._locations[-1] = self._last_location = location
-        if self._first is not None:
-            first, self._first = self._first, None
-            # The first Step after the Call: its Values are the arguments (unless a hook of the
-            # program, which runs before this one, may have changed them).
-            if first is frame and _gettrace() is self.own_trace and _getprofile() is None:
-                self.writer.emit_batch(
-                    [event, *self._first_values], len(event) + self._first_size, self.slot)
+        held = self._held
+        if held and held[-1][1] is frame:
+            _, _, values, values_size, every = held[-1]
+            if not every:
+                held.pop()
+            # Its Values are the arguments' (unless a hook of the program, which runs before
+            # this one, may have changed them: then they are read, from now on).
+            if _gettrace() is self.own_trace and _getprofile() is None:
+                self.writer.emit_batch([event, *values], len(event) + values_size, self.slot)
                 return
+            if every:
+                held.pop()
         batch = [event]
         size = len(event)
         inlined = names_at(info.comprehensions, frame.f_lasti) if info.comprehensions else None
@@ -372,7 +391,9 @@ class FrameRecorder:
         frames.pop()
         self._ordinals.pop()
         self._locations.pop()
-        self._first = None  # never keep a frame alive after it left
+        held = self._held
+        if held and held[-1][1] is frame:
+            held.pop()  # never keep a frame alive after it left
         # If encoding the value or the output fails half-way (a RecursionError at the
         # interpreter's stack limit, a full disk), the Return is still owed and is written by
         # the next event.
@@ -405,6 +426,9 @@ class FrameRecorder:
                 self.owed += lost
                 del frames[index + 1 :]
                 del self._ordinals[index + 1 :]
+                held = self._held
+                while held and held[-1][0] > index:
+                    held.pop()
                 del self._locations[index + 1 :]
                 return True
         self.ignored += 1
@@ -427,6 +451,7 @@ class FrameRecorder:
     def close_open_frames(self) -> int:
         """``Return None`` for every frame still open (tracing stopped inside them)."""
         self.pay_owed()
+        self._held.clear()
         count = len(self.frames)
         for _ in range(count):
             self.frames.pop()

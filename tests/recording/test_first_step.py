@@ -209,3 +209,179 @@ def test_a_hook_of_the_program_that_changes_an_argument_is_seen(
     prelude = "" if variant == "real" else IGNORE_HOOK.format(hook=hook[3:])
     recorded = _record(run, tmp_path, "on", prelude, "hook.py")
     assert (recorded == reference) == (variant == "real")
+
+
+# ------------------------------------------------------------------ every Step (args_only)
+
+#: Functions whose later Steps may or may not reuse the arguments, and a program calling them.
+EVERY_PROGRAM = '''
+import sys
+
+
+def pure(a, b):
+    if a > b:
+        return a - b
+    return b - a
+
+
+def rebinds(x):
+    if x:
+        x = x + 1
+    return x
+
+
+def deletes(a, b):
+    if a:
+        del a
+    return b
+
+
+def mutates(items):
+    items.append(len(items))
+    return len(items)
+
+
+def nested(n):
+    if n > 0:
+        nested(n - 1)
+    return n
+
+
+def loops(n):
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+def shout(s, b):
+    if s:
+        return s.upper() + b.decode()
+    return s
+
+
+def poke():
+    # Rebinds its caller's variable through f_locals: PEP 667 makes this write through (3.13).
+    sys._getframe(1).f_locals["v"] = 99
+
+
+def victim(v):
+    poke()
+    return v
+
+
+print(pure(5, 2), pure(1, 4), rebinds(3), deletes(1, 2), mutates([7]), nested(3), loops(4),
+      pure(2.5, 1.0), pure(True, None is None), shout("hey", b"!"), victim(1))
+'''
+
+#: Which functions may reuse the arguments at every Step (before 3.13: see _LOCALS_PRIVATE).
+EVERY_EXPECTED = {
+    "pure": True, "rebinds": False, "deletes": False, "mutates": True, "nested": True,
+    "loops": False, "shout": True, "victim": True,
+}
+
+LOG_EVERY = """
+    import json, os
+    from recorder.tracing import frames
+    declare = frames.FrameRecorder._declare
+    def logged(self, frame, info):
+        found = declare(self, frame, info)
+        with open(os.environ["DECISIONS"], "a") as out:
+            out.write(json.dumps([info.code.co_name, info.args_only]) + "\\n")
+        return found
+    frames.FrameRecorder._declare = logged
+"""
+EVERY_OFF = """
+    from recorder.tracing import frames
+    frames._LOCALS_PRIVATE = False
+"""
+#: 3.13's f_locals writes through: what the recorder would get wrong if it reused there too.
+EVERY_ON = """
+    from recorder.tracing import frames
+    frames._LOCALS_PRIVATE = True
+"""
+#: Broken variants: each drops one condition of the reuse.
+EVERY_BROKEN = {
+    "ignores stores": EVERY_ON + "    frames.writes_locals = lambda code: False\n",
+    "ignores mutable arguments": EVERY_ON + """
+    class Everything(frozenset):
+        def __contains__(self, item):
+            return True
+    frames._SCALARS = Everything()
+""",
+}
+
+
+@pytest.fixture
+def every_program(tmp_path: Path) -> Path:
+    path = tmp_path / "every.py"
+    path.write_text(EVERY_PROGRAM, encoding="utf-8")
+    return path
+
+
+def test_every_step_reuse_is_decided_per_function(
+    every_program: Path, run: tuple[Any, Any], tmp_path: Path,
+) -> None:
+    _record(run, tmp_path, "logged", LOG_EVERY, "every.py")
+    lines = (tmp_path / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
+    decided = dict(json.loads(line) for line in lines)
+    private = sys.version_info < (3, 13)
+    assert {name: decided[name] for name in EVERY_EXPECTED} == {
+        name: reuse and private for name, reuse in EVERY_EXPECTED.items()}
+
+
+@pytest.mark.parametrize("variant", ["real", *sorted(EVERY_BROKEN)])
+def test_every_step_records_what_f_locals_holds(
+    variant: str, every_program: Path, run: tuple[Any, Any], tmp_path: Path,
+) -> None:
+    reference = _record(run, tmp_path, "off", EVERY_OFF, "every.py")
+    recorded = _record(run, tmp_path, "on", EVERY_BROKEN.get(variant, ""), "every.py")
+    assert (recorded == reference) == (variant == "real")
+
+
+def test_from_3_13_a_callee_may_rebind_its_callers_variables(
+    every_program: Path, run: tuple[Any, Any], tmp_path: Path,
+) -> None:
+    """Why every-Step reuse stops at 3.13: ``victim``'s later Step would show ``v`` stale."""
+    reference = _record(run, tmp_path, "off", EVERY_OFF, "every.py")
+    forced = _record(run, tmp_path, "on", EVERY_ON, "every.py")
+    assert any('"i": 99' in line for line in reference) == (sys.version_info >= (3, 13))
+    assert (forced == reference) == (sys.version_info < (3, 13))
+
+
+LATER_HOOK = """
+import sys
+
+def f(x):
+    if x:
+        return x + 1
+    return 0
+
+def tracer(frame, event, arg):
+    if frame.f_code.co_name != "f":
+        return None
+    if event == "line" and frame.f_lineno == 5:
+        frame.f_locals["x"] = 99
+        if sys.version_info < (3, 13):
+            import ctypes
+            ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))
+    return tracer
+
+sys.settrace(tracer)
+print(f(1))
+sys.settrace(None)
+"""
+
+
+@pytest.mark.parametrize("variant", ["real", "broken"])
+def test_a_hook_that_changes_an_argument_at_a_later_step_is_seen(
+    variant: str, run: tuple[Any, Any], tmp_path: Path,
+) -> None:
+    if sys.version_info < (3, 12):
+        pytest.skip("on 3.11 the recorder is the settrace hook")
+    (tmp_path / "hook.py").write_text(LATER_HOOK.lstrip(), encoding="utf-8")
+    reference = _record(run, tmp_path, "off", EVERY_OFF + REUSE_OFF, "hook.py")
+    assert any('"i": 99' in line for line in reference)  # the hook did change x
+    prelude = EVERY_ON + ("" if variant == "real" else IGNORE_HOOK.format(hook="trace"))
+    recorded = _record(run, tmp_path, "on", prelude, "hook.py")
+    assert (recorded == reference) == (variant == "real")
