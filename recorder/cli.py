@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -293,7 +292,7 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
         if session.state is State.TRACING:
             activate(session)
         elif session.failure is not None:  # the policy lets the script run untraced
-            logs.log_error(session.failure, level=logging.WARNING)
+            logs.log_error(session.failure, level=logs.WARNING)
         end = run_code(found.runner() if isinstance(found, MainModule) else compiled, namespace,
                        is_ours)
     except KeyboardInterrupt as exc:  # a Ctrl-C deferred while tracing started

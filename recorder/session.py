@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import logging
 import os
 import sys
 import threading
@@ -159,9 +158,8 @@ class TraceSession:
                 threads=self.settings.threads)
             self._recording.start()
             self._life.move(State.TRACING)
-            logs.get_logger().info(
-                "tracing started", extra={"context": {"trace_dir": str(self.trace_dir),
-                                                      "backend": self.backend}})
+            logs.log(logs.INFO, "tracing started",
+                     {"trace_dir": str(self.trace_dir), "backend": self.backend})
         except Exception as exc:
             err, decision = self._containment.report(exc, "start", Phase.STARTING, log=False)
             self._abandon()
@@ -217,7 +215,7 @@ class TraceSession:
         # could not remove): worth a warning, never worth failing the run.
         if self._layer is not None:
             for note in self._layer.notes:
-                logs.get_logger().warning(str(note))
+                logs.log(logs.WARNING, str(note))
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -403,7 +401,7 @@ def start(
             if session.state is not State.TRACING:
                 _active = None
         if session.failure is not None:  # the policy lets the program run on untraced
-            logs.log_error(session.failure, logging.WARNING)
+            logs.log_error(session.failure, logs.WARNING)
         return session
 
 
