@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import hashlib
 import json
 import os
 import threading
 from collections.abc import Mapping
 
 from recorder.errors import ErrorCode, usage
+from recorder.hashing import sha256_hex
 
 
 class OnRecorderError(enum.StrEnum):
@@ -55,7 +55,7 @@ class RecorderPolicy:
     def digest(self) -> str:
         """SHA-256 (hex) of the canonical JSON: equal policies have equal digests."""
         canonical = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return sha256_hex(canonical.encode("utf-8"))
 
 
 ENV_VARS: dict[str, str] = {
