@@ -11,11 +11,9 @@ finalised and the process ends as Python would after Ctrl-C (killed by SIGINT).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from types import CodeType
 from typing import NoReturn
 
@@ -47,6 +45,7 @@ from recorder.script import (
     trim_traceback,
 )
 from recorder.session import Outcome, TraceSession, activate, deactivate, load_trace_filters
+from recorder.structs import replace, struct
 from recorder.values.settings import ValueSettings, resolve_value_settings
 
 DESCRIPTION = """\
@@ -155,16 +154,16 @@ def _values_for(options: argparse.Namespace) -> ValueSettings:
         max_depth=options.max_value_depth)
 
 
-@dataclass
+@struct()
 class Invocation:
     """A parsed command line."""
 
     options: argparse.Namespace
     script: str  # the script's path, or the module's name when ``module`` is true
     script_args: list[str]
-    settings: RunSettings = RunSettings()  # noqa: RUF009 - frozen, shared safely
+    settings: RunSettings = RunSettings()
     module: bool = False  # -m MODULE
-    values: ValueSettings = ValueSettings()  # noqa: RUF009 - frozen, shared safely
+    values: ValueSettings = ValueSettings()
 
 
 def split_argv(argv: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -264,7 +263,7 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
     start_dir = os.getcwd() if invocation.module else os.path.dirname(path)
     filter_files = load_trace_filters(
         cli_filter_paths(start_dir, invocation.options.trace_filter, os.environ))
-    settings = dataclasses.replace(invocation.settings, io_capture=resolve_io_capture(
+    settings = replace(invocation.settings, io_capture=resolve_io_capture(
         invocation.options.io_capture, os.environ, io_capture_mode(filter_files)))
     session = TraceSession(
         invocation.options.trace_dir, policy=policy, backend=invocation.options.backend,

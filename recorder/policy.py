@@ -8,7 +8,6 @@ trace's metadata, so a trace says under which rules it was recorded.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import json
 import os
@@ -17,6 +16,7 @@ from collections.abc import Mapping
 
 from recorder.errors import ErrorCode, usage
 from recorder.hashing import sha256_hex
+from recorder.structs import as_dict, struct
 
 
 class OnRecorderError(enum.StrEnum):
@@ -35,7 +35,7 @@ TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "on"})
 FALSE_WORDS = frozenset({"0", "false", "f", "no", "n", "off"})
 
 
-@dataclasses.dataclass(frozen=True)
+@struct(frozen=True)
 class RecorderPolicy:
     """All policy switches. The defaults are the safe ones: abort, no partial traces."""
 
@@ -48,7 +48,7 @@ class RecorderPolicy:
 
     def to_json(self) -> dict[str, object]:
         """The policy as canonical JSON-ready data."""
-        data = dataclasses.asdict(self)
+        data = as_dict(self)
         data["on_recorder_error"] = self.on_recorder_error.value
         return data
 

@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import os
 import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from recorder import iomode, logs, seams
@@ -40,11 +38,12 @@ from recorder.policy import RecorderPolicy, policy_snapshot, resolve_policy
 from recorder.preflight import preflight
 from recorder.recording import Recording
 from recorder.signals import deferred_signals
+from recorder.structs import replace, struct
 from recorder.tracing.filters import CodeFilter
 from recorder.values.settings import ValueSettings, resolve_value_settings
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Outcome:
     """What a stopped session left behind, and the policy's decision about its failure."""
 
@@ -351,7 +350,7 @@ def _settings_for(io_capture: str | None, threads: str | None,
     over the filters' ``[io]`` section; ``threads`` wins over ``CODETRACER_THREADS``."""
     settings = resolve_settings(argparse.Namespace(threads=threads))
     mode = resolve_io_capture(io_capture, os.environ, io_capture_mode(files), source="io_capture")
-    return dataclasses.replace(settings, io_capture=mode)
+    return replace(settings, io_capture=mode)
 
 
 def start(

@@ -41,12 +41,12 @@ import re
 import stat
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from recorder.errors import ErrorCode, RecorderError, bug, enverr, translate
 from recorder.hashing import blake2s_hex
 from recorder.output import syscalls
+from recorder.structs import struct
 
 __all__ = [
     "METADATA_NAME",
@@ -71,7 +71,7 @@ _NAME_RE = re.compile(r"^\.(?P<target>.+)\.(?P<kind>staging|old)-(?P<pid>\d+)-(?
                       r"-(?P<token>[0-9a-f]+)$")
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class SideName:
     """The parsed name of a side directory."""
 
