@@ -82,6 +82,29 @@ _VALUE_OPTIONS = frozenset({
     "--max-value-depth"}) | DROPIN_VALUE_OPTIONS
 
 
+def _columns() -> int:
+    # shutil.get_terminal_size().columns, without importing shutil (which loads zlib, bz2 and
+    # lzma: about 2 ms of every start-up, as argparse makes a formatter per add_argument).
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+    return size.columns or 80
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """The help layout of ``RawDescriptionHelpFormatter``, as wide as argparse would make it."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_columns() - 2)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports mistakes as classified usage errors instead of exiting."""
 
@@ -94,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m recorder", usage="%(prog)s [OPTIONS] (SCRIPT | -m MODULE) [ARGS...]",
         description=DESCRIPTION, epilog=EPILOG, allow_abbrev=False,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=_Formatter)
     parser.add_argument("--trace-dir", default="trace-out", metavar="DIR",
                         help="where the trace directory goes (default: ./trace-out)")
     parser.add_argument("--format", default="json", metavar="{" + ",".join(SUPPORTED_FORMATS) + "}",
