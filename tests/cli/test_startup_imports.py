@@ -4,9 +4,10 @@ A clean run of ``python -m recorder`` must not load the heavy standard modules i
 ``dataclasses`` (with ``inspect``, ``ast``, ``tokenize``: about 10 ms on 3.12, plus half a
 millisecond per class), ``logging`` and ``datetime`` (the log machinery, installed at the first
 record that passes the level), ``hashlib`` (OpenSSL's ``_hashlib``; ``recorder.hashing`` uses
-CPython's own digests). The check runs in a fresh ``python -S`` (no site: a venv's editable
-install loads modules of its own) that imports the recorder from this tree, records a one-line
-program and reports ``sys.modules``: deterministic, unlike a timing.
+CPython's own digests), ``shutil`` (zlib, bz2 and lzma; argparse imports it for the terminal
+width, which ``recorder.cli`` finds itself). The check runs in a fresh ``python -S`` (no site: a
+venv's editable install loads modules of its own) that imports the recorder from this tree,
+records a one-line program and reports ``sys.modules``: deterministic, unlike a timing.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 HEAVY = ("dataclasses", "inspect", "ast", "tokenize", "logging", "datetime", "hashlib",
-         "_hashlib")
+         "_hashlib", "shutil", "lzma", "bz2")
 REPO = Path(__file__).resolve().parents[2]
 
 _PROBE = """
