@@ -29,16 +29,17 @@ def test_rows_and_the_verdict_against_rust() -> None:
     text = found.markdown
     assert text.startswith(part_startup.TITLE + "\n")
     assert "3 runs per variant, alternating" in text
-    assert "| untraced 3.12 | 11.0 ms (10.0-12.0) | 5.5 ms (5.0-6.0) | - | - |" in text
+    assert "| untraced 3.12 | 11.0 ms (10.0-12.0) | 5.5 ms (5.0-6.0) | - | - | - |" in text
     assert "| ours monitoring 3.12 | 55.0 ms (50.0-60.0) | 27.5 ms (25.0-30.0) | 44.0 ms | " \
-        "0.55x (0.50-0.60) |" in text
+        "0.55x (0.50-0.60) | 0.55x (0.50-0.60) |" in text
     assert "| ours monitoring 3.13 | 70.0 ms (70.0-70.0) | 35.0 ms (35.0-35.0) | 59.0 ms | " \
-        "0.70x (0.64-0.70) |" in text
-    assert "| ours settrace 3.11 | unavailable: no Python 3.11 | - | - | - |" in text
+        "0.70x (0.64-0.70) | 0.70x (0.64-0.70) |" in text
+    assert "| ours settrace 3.11 | unavailable: no Python 3.11 | - | - | - | - |" in text
     assert "| Rust recorder 3.12, same content | 100.0 ms (100.0-110.0) | 50.0 ms (50.0-55.0) | " \
-        "89.0 ms | - |" in text
+        "89.0 ms | - | - |" in text
     assert found.verdicts == [
-        "- start-up and finish (scale 0): ours / Rust on 3.12 = 0.55x (0.50-0.60) (wall)."]
+        "- start-up and finish (scale 0): ours / Rust on 3.12 = 0.55x (0.50-0.60) (wall), "
+        "0.55x (0.50-0.60) (CPU)."]
 
 
 @pytest.mark.parametrize("rust", [
@@ -48,7 +49,7 @@ def test_rows_and_the_verdict_against_rust() -> None:
 def test_no_rust_recorder_no_ratio(rust: Outcome) -> None:
     found = part_startup.render(_all(rust), 3)
     assert "| Rust recorder 3.12, same content | unavailable: " in found.markdown
-    assert "| ours monitoring 3.12 | 55.0 ms (50.0-60.0) | 27.5 ms (25.0-30.0) | 44.0 ms | - |" \
-        in found.markdown
+    assert "| ours monitoring 3.12 | 55.0 ms (50.0-60.0) | 27.5 ms (25.0-30.0) | 44.0 ms | - " \
+        "| - |" in found.markdown
     assert found.verdicts == [
         "- start-up and finish (scale 0): no comparison (a run is unavailable)."]
