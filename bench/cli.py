@@ -96,6 +96,7 @@ def _run_part(part: str, ctx: Context) -> PartResult:
         part_lint,
         part_pytest,
         part_recorder,
+        part_startup,
         part_threads,
         part_values,
         report,
@@ -104,7 +105,7 @@ def _run_part(part: str, ctx: Context) -> PartResult:
     runners = {"recorder": part_recorder.run, "lint": part_lint.run, "faults": part_faults.run,
                "pytest": part_pytest.run, "values": part_values.run, "filters": part_filters.run,
                "iocap": part_iocap.run,
-               "threads": part_threads.run}
+               "threads": part_threads.run, "startup": part_startup.run}
     try:
         return runners[part](ctx)
     except Unavailable as exc:

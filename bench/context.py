@@ -10,7 +10,7 @@ from bench.envs import find_python
 from bench.errors import Unavailable
 
 PARTS: tuple[str, ...] = ("recorder", "lint", "faults", "pytest", "values", "filters", "iocap",
-                         "threads")
+                         "threads", "startup")
 
 
 @dataclass(frozen=True)

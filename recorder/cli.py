@@ -11,12 +11,9 @@ finalised and the process ends as Python would after Ctrl-C (killed by SIGINT).
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import logging
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from types import CodeType
 from typing import NoReturn
 
@@ -48,6 +45,7 @@ from recorder.script import (
     trim_traceback,
 )
 from recorder.session import Outcome, TraceSession, activate, deactivate, load_trace_filters
+from recorder.structs import replace, struct
 from recorder.values.settings import ValueSettings, resolve_value_settings
 
 DESCRIPTION = """\
@@ -84,6 +82,29 @@ _VALUE_OPTIONS = frozenset({
     "--max-value-depth"}) | DROPIN_VALUE_OPTIONS
 
 
+def _columns() -> int:
+    # shutil.get_terminal_size().columns, without importing shutil (which loads zlib, bz2 and
+    # lzma: about 2 ms of every start-up, as argparse makes a formatter per add_argument).
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+    return size.columns or 80
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """The help layout of ``RawDescriptionHelpFormatter``, as wide as argparse would make it."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_columns() - 2)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports mistakes as classified usage errors instead of exiting."""
 
@@ -96,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m recorder", usage="%(prog)s [OPTIONS] (SCRIPT | -m MODULE) [ARGS...]",
         description=DESCRIPTION, epilog=EPILOG, allow_abbrev=False,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=_Formatter)
     parser.add_argument("--trace-dir", default="trace-out", metavar="DIR",
                         help="where the trace directory goes (default: ./trace-out)")
     parser.add_argument("--format", default="json", metavar="{" + ",".join(SUPPORTED_FORMATS) + "}",
@@ -156,16 +177,16 @@ def _values_for(options: argparse.Namespace) -> ValueSettings:
         max_depth=options.max_value_depth)
 
 
-@dataclass
+@struct()
 class Invocation:
     """A parsed command line."""
 
     options: argparse.Namespace
     script: str  # the script's path, or the module's name when ``module`` is true
     script_args: list[str]
-    settings: RunSettings = RunSettings()  # noqa: RUF009 - frozen, shared safely
+    settings: RunSettings = RunSettings()
     module: bool = False  # -m MODULE
-    values: ValueSettings = ValueSettings()  # noqa: RUF009 - frozen, shared safely
+    values: ValueSettings = ValueSettings()
 
 
 def split_argv(argv: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -265,7 +286,7 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
     start_dir = os.getcwd() if invocation.module else os.path.dirname(path)
     filter_files = load_trace_filters(
         cli_filter_paths(start_dir, invocation.options.trace_filter, os.environ))
-    settings = dataclasses.replace(invocation.settings, io_capture=resolve_io_capture(
+    settings = replace(invocation.settings, io_capture=resolve_io_capture(
         invocation.options.io_capture, os.environ, io_capture_mode(filter_files)))
     session = TraceSession(
         invocation.options.trace_dir, policy=policy, backend=invocation.options.backend,
@@ -293,7 +314,7 @@ def run(invocation: Invocation, policy: RecorderPolicy) -> int:
         if session.state is State.TRACING:
             activate(session)
         elif session.failure is not None:  # the policy lets the script run untraced
-            logs.log_error(session.failure, level=logging.WARNING)
+            logs.log_error(session.failure, level=logs.WARNING)
         end = run_code(found.runner() if isinstance(found, MainModule) else compiled, namespace,
                        is_ours)
     except KeyboardInterrupt as exc:  # a Ctrl-C deferred while tracing started

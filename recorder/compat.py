@@ -31,12 +31,12 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from recorder.errors import ErrorCode, usage
 from recorder.iomode import DEFAULT_IO_CAPTURE, IO_CAPTURE_MODES, parse_io_capture
 from recorder.policy import parse_bool
+from recorder.structs import struct
 
 __all__ = [
     "ENV_CAPTURE_IO",
@@ -64,7 +64,7 @@ THREAD_MODES = ("all", "main")  # recorder.tracing.threads.THREAD_MODES (checked
 VALUE_OPTIONS = frozenset({"--activation-path", "--trace-filter", "--io-capture"})
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class RunSettings:
     """How a program is recorded, beyond the policy (defaults: today's behaviour)."""
 

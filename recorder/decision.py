@@ -22,10 +22,10 @@ phases, not a new path.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 
 from recorder.errors import ErrorKind
 from recorder.policy import OnRecorderError, RecorderPolicy
+from recorder.structs import struct
 
 __all__ = ["ROWS", "Action", "Decision", "Phase", "decide", "raises_into_program"]
 
@@ -48,7 +48,7 @@ class Action(enum.StrEnum):
     DISCARD = "discard"
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Decision:
     """The action to take now, and the exit status the run ends with (None: the script's own)."""
 

@@ -17,7 +17,6 @@ bugs fail loudly at once.
 
 from __future__ import annotations
 
-import logging
 import threading
 
 from recorder import logs
@@ -79,8 +78,7 @@ class Containment:
                 # The program was told once; the recorder is detached by now.
                 decision = Decision(Action.DETACH, decision.exit_status)
         elif log:
-            level = logging.WARNING if decision.exit_status is None else logging.ERROR
-            logs.get_logger().log(
-                level, f"{err.message} ({_LOG_TEXT[decision.action]})",
-                extra={"error_code": err.code.value, "context": {**err.context, "point": point}})
+            level = logs.WARNING if decision.exit_status is None else logs.ERROR
+            logs.log(level, f"{err.message} ({_LOG_TEXT[decision.action]})",
+                     {**err.context, "point": point}, err.code.value)
         return err, decision

@@ -11,20 +11,26 @@ human line: ``recorder: [ERR_CODE] message - remedy``.
 
 from __future__ import annotations
 
-import datetime
 import json
-import logging
 import os
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from recorder.errors import CATALOG, ErrorCode, RecorderError, enverr
 from recorder.policy import RecorderPolicy
 
+if TYPE_CHECKING:
+    import logging
+
 LOGGER_NAME = "codetracer.recorder"
 RUN_ID = os.urandom(16).hex()  # one per process, random like a uuid4
+# The levels of :mod:`logging`, without importing it (start-up time; see recorder.logsink).
+DEBUG, INFO, WARNING, ERROR, CRITICAL = 10, 20, 30, 40, 50
+_LEVELS = {"debug": DEBUG, "info": INFO, "warning": WARNING, "error": ERROR, "critical": CRITICAL}
 _trace_id: str | None = None
 _stderr: TextIO | None = None
+# A configuration not installed yet: its level, while no record has passed it (None: installed).
+_pending: RecorderPolicy | None = None
 
 
 def set_trace_id(trace_id: str | None) -> None:
@@ -47,74 +53,62 @@ def diagnostics_stream() -> TextIO:
     return _stderr if _stderr is not None else sys.stderr
 
 
-class JsonLineFormatter(logging.Formatter):
-    """One JSON object per record."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        data: dict[str, object] = {
-            "ts": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(),
-            "level": record.levelname.lower(),
-            "message": record.getMessage(),
-            "run_id": RUN_ID,
-            "trace_id": _trace_id,
-        }
-        code = getattr(record, "error_code", None)
-        if code is not None:
-            data["error_code"] = code
-        context = getattr(record, "context", None)
-        if context:
-            data["context"] = context
-        return json.dumps(data, ensure_ascii=False, default=str)
-
-
-class _DiagnosticsHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """A stream handler that looks up the diagnostics stream at each record."""
-
-    def __init__(self) -> None:
-        super().__init__(diagnostics_stream())
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.setStream(diagnostics_stream())
-        super().emit(record)
-
-
 def get_logger() -> logging.Logger:
-    """The recorder's logger (never the root logger)."""
-    logger = logging.getLogger(LOGGER_NAME)
-    logger.propagate = False
-    return logger
+    """The recorder's logger (never the root logger), with the configured handler installed."""
+    from recorder import logsink  # here: a run that logs nothing never loads logging
+
+    if _pending is not None:
+        _install(_pending)
+    return logsink.logger(LOGGER_NAME)
 
 
-def configure_logging(policy: RecorderPolicy, stderr: TextIO | None = None) -> logging.Logger:
-    """Route the recorder's logger as ``policy`` says; replaces our handlers only."""
-    global _stderr
+def configure_logging(policy: RecorderPolicy, stderr: TextIO | None = None) -> None:
+    """Route the recorder's logger as ``policy`` says; replaces our handlers only.
+
+    The handler is installed at the first record that passes the level, so a clean run never
+    imports :mod:`logging`; at once when there is a log file (whether it opens is part of the
+    configuration) or when :mod:`logging` is loaded already (the process logs anyway).
+    """
+    global _stderr, _pending
     _stderr = stderr if stderr is not None else sys.stderr
-    logger = get_logger()
-    for old in list(logger.handlers):
-        logger.removeHandler(old)
-        old.close()
-    handler: logging.Handler
-    if policy.log_file:
-        try:
-            handler = logging.FileHandler(policy.log_file, encoding="utf-8")
-        except OSError as exc:
-            raise enverr(
-                ErrorCode.LOG_FILE_UNAVAILABLE,
-                f"cannot open the log file: {exc.strerror or exc}",
-                path=policy.log_file) from exc
+    if policy.log_file or "logging" in sys.modules:
+        _install(policy)
     else:
-        handler = _DiagnosticsHandler()
-    handler.setFormatter(JsonLineFormatter())
-    logger.addHandler(handler)
-    logger.setLevel(policy.log_level.upper())
-    return logger
+        _pending = policy
 
 
-def log_error(err: RecorderError, level: int = logging.ERROR) -> None:
+def _install(policy: RecorderPolicy) -> None:
+    global _pending
+    from recorder import logsink  # here: see get_logger
+
+    _pending = None
+    try:
+        logsink.install(
+            LOGGER_NAME, _LEVELS[policy.log_level], policy.log_file, diagnostics_stream,
+            logsink.JsonLineFormatter(RUN_ID, trace_id))
+    except OSError as exc:
+        raise enverr(
+            ErrorCode.LOG_FILE_UNAVAILABLE,
+            f"cannot open the log file: {exc.strerror or exc}",
+            path=policy.log_file) from exc
+
+
+def log(level: int, message: str, context: dict[str, object] | None = None,
+        error_code: str | None = None) -> None:
+    """Log ``message`` at ``level``; below the configured level this never loads logging."""
+    if _pending is not None and level < _LEVELS[_pending.log_level]:
+        return
+    extra: dict[str, object] = {}
+    if error_code is not None:
+        extra["error_code"] = error_code
+    if context is not None:
+        extra["context"] = context
+    get_logger().log(level, message, extra=extra)
+
+
+def log_error(err: RecorderError, level: int = ERROR) -> None:
     """Log ``err`` once, with its code and context."""
-    get_logger().log(
-        level, err.message,
-        extra={"error_code": err.code.value, "context": dict(err.context)})
+    log(level, err.message, dict(err.context), err.code.value)
 
 
 def human_line(err: RecorderError) -> str:

@@ -23,17 +23,17 @@ import runpy
 import sys
 import types
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib.machinery import ModuleSpec
 from types import CodeType
 
 from recorder.errors import ErrorCode, ExitCode, usage
 from recorder.script import ScriptEnd, exit_status, print_exception, trim_traceback
+from recorder.structs import struct
 
 __all__ = ["MainModule", "find_module", "prepare_module"]
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class MainModule:
     """A module found for ``-m``: its requested name, spec and code."""
 

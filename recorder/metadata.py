@@ -13,10 +13,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from recorder.about import RECORDER_NAME, VERSION
 from recorder.policy import RecorderPolicy
+from recorder.structs import field, struct
 
 __all__ = ["THREAD_EVENTS_READER", "TRACE_SCHEMA_VERSION", "TraceMetadata"]
 
@@ -26,7 +26,7 @@ TRACE_SCHEMA_VERSION = 1
 THREAD_EVENTS_READER = "runtime_tracing 0.15.0"
 
 
-@dataclass
+@struct()
 class TraceMetadata:
     """Everything ``trace_metadata.json`` says about one recording."""
 

@@ -8,15 +8,15 @@ trace's metadata, so a trace says under which rules it was recorded.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
-import hashlib
 import json
 import os
 import threading
 from collections.abc import Mapping
 
 from recorder.errors import ErrorCode, usage
+from recorder.hashing import sha256_hex
+from recorder.structs import as_dict, struct
 
 
 class OnRecorderError(enum.StrEnum):
@@ -35,7 +35,7 @@ TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "on"})
 FALSE_WORDS = frozenset({"0", "false", "f", "no", "n", "off"})
 
 
-@dataclasses.dataclass(frozen=True)
+@struct(frozen=True)
 class RecorderPolicy:
     """All policy switches. The defaults are the safe ones: abort, no partial traces."""
 
@@ -48,14 +48,14 @@ class RecorderPolicy:
 
     def to_json(self) -> dict[str, object]:
         """The policy as canonical JSON-ready data."""
-        data = dataclasses.asdict(self)
+        data = as_dict(self)
         data["on_recorder_error"] = self.on_recorder_error.value
         return data
 
     def digest(self) -> str:
         """SHA-256 (hex) of the canonical JSON: equal policies have equal digests."""
         canonical = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return sha256_hex(canonical.encode("utf-8"))
 
 
 ENV_VARS: dict[str, str] = {

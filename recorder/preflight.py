@@ -8,9 +8,9 @@ specific ``ERR_*`` code while nothing has been installed or written yet.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 
 from recorder.errors import ErrorCode, enverr, usage
+from recorder.structs import struct
 
 SUPPORTED_FORMATS: tuple[str, ...] = ("json",)
 BACKENDS: tuple[str, ...] = ("auto", "monitoring", "settrace")
@@ -18,7 +18,7 @@ MIN_PYTHON = (3, 11)
 SUPPORTED_SCHEMA_VERSIONS: tuple[int, ...] = (1,)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Features:
     """What this interpreter offers the recorder."""
 

@@ -17,14 +17,14 @@ import threading
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from types import CodeType, TracebackType
 from typing import Any
 
 from recorder.errors import ErrorCode, ExitCode, usage
+from recorder.structs import struct
 
 
-@dataclass
+@struct()
 class ScriptEnd:
     """How the script ended."""
 

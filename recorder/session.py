@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
-import logging
 import os
 import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from recorder import iomode, logs, seams
@@ -41,11 +38,12 @@ from recorder.policy import RecorderPolicy, policy_snapshot, resolve_policy
 from recorder.preflight import preflight
 from recorder.recording import Recording
 from recorder.signals import deferred_signals
+from recorder.structs import replace, struct
 from recorder.tracing.filters import CodeFilter
 from recorder.values.settings import ValueSettings, resolve_value_settings
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Outcome:
     """What a stopped session left behind, and the policy's decision about its failure."""
 
@@ -159,9 +157,8 @@ class TraceSession:
                 threads=self.settings.threads)
             self._recording.start()
             self._life.move(State.TRACING)
-            logs.get_logger().info(
-                "tracing started", extra={"context": {"trace_dir": str(self.trace_dir),
-                                                      "backend": self.backend}})
+            logs.log(logs.INFO, "tracing started",
+                     {"trace_dir": str(self.trace_dir), "backend": self.backend})
         except Exception as exc:
             err, decision = self._containment.report(exc, "start", Phase.STARTING, log=False)
             self._abandon()
@@ -217,7 +214,7 @@ class TraceSession:
         # could not remove): worth a warning, never worth failing the run.
         if self._layer is not None:
             for note in self._layer.notes:
-                logs.get_logger().warning(str(note))
+                logs.log(logs.WARNING, str(note))
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -353,7 +350,7 @@ def _settings_for(io_capture: str | None, threads: str | None,
     over the filters' ``[io]`` section; ``threads`` wins over ``CODETRACER_THREADS``."""
     settings = resolve_settings(argparse.Namespace(threads=threads))
     mode = resolve_io_capture(io_capture, os.environ, io_capture_mode(files), source="io_capture")
-    return dataclasses.replace(settings, io_capture=mode)
+    return replace(settings, io_capture=mode)
 
 
 def start(
@@ -403,7 +400,7 @@ def start(
             if session.state is not State.TRACING:
                 _active = None
         if session.failure is not None:  # the policy lets the program run on untraced
-            logs.log_error(session.failure, logging.WARNING)
+            logs.log_error(session.failure, logs.WARNING)
         return session
 
 

@@ -9,7 +9,7 @@ catalog entry with its default kind, a one-line meaning and a remedy a user can 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from recorder.errors.kinds import ErrorKind
 
@@ -69,9 +69,8 @@ class ErrorCode(enum.StrEnum):
     TRACE_FILTER_BAD_REGEX = "ERR_TRACE_FILTER_BAD_REGEX"
 
 
-@dataclass(frozen=True)
-class CodeInfo:
-    """The catalog entry of one code."""
+class CodeInfo(NamedTuple):
+    """The catalog entry of one code (a named tuple: no dataclasses at start-up)."""
 
     kind: ErrorKind
     meaning: str

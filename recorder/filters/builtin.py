@@ -23,7 +23,6 @@ source file are never traced, whatever any filter says (:mod:`recorder.filters.s
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import site
 import sys
@@ -33,6 +32,7 @@ from fnmatch import fnmatchcase
 
 from recorder.filters.model import BUILTIN_PATH, FilterFile, Rule, ValuePattern
 from recorder.filters.selectors import VALUE_DOMAINS, Selector
+from recorder.hashing import sha256_hex
 from recorder.values.redaction import is_secret_name
 
 __all__ = ["builtin_filter", "default_excluded_roots", "normalise"]
@@ -93,6 +93,6 @@ def builtin_filter(
     # Library roots are left out: they differ between machines, the configuration does not.
     text = repr(("builtin-default", 1, tuple(include), tuple(exclude), redact_secrets))
     return FilterFile(BUILTIN_PATH, "builtin-default", 1,
-                      hashlib.sha256(text.encode()).hexdigest(), "", "trace", "allow",
+                      sha256_hex(text.encode()), "", "trace", "allow",
                       tuple(rules), None, "ours: skip libraries, --include/--exclude, secrets",
                       ("builtin", "default"))

@@ -18,9 +18,9 @@ would ``allow`` it, unless a user pattern matched the name with ``allow`` explic
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from recorder.filters.model import FilterFile, Rule, ValuePattern
+from recorder.structs import field, struct
 
 __all__ = ["KINDS", "FilterChain", "FilterStats", "ScopeContext", "ScopeDecision", "ValuePolicy"]
 
@@ -31,7 +31,7 @@ _CACHE_MAX = 4096
 _STRICTNESS = {"allow": 0, "redact": 1, "drop": 2}
 
 
-@dataclass
+@struct()
 class FilterStats:
     """The counters of the metadata's ``trace_filter.stats``."""
 
@@ -45,7 +45,7 @@ class FilterStats:
                 "value_drops": {KINDS[k]: n for k, n in self.drops.items()}}
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class ScopeContext:
     """What scope selectors match: ``pkg`` module, ``obj`` object and ``file`` path names.
 
@@ -134,7 +134,7 @@ class ValuePolicy:
             p.action != "allow" for p in self.patterns + self.floor)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class ScopeDecision:
     """Whether a code object is traced, and the value actions inside it."""
 

@@ -11,7 +11,6 @@ Unknown keys are errors, never ignored: a misspelt ``value_patern`` would otherw
 
 from __future__ import annotations
 
-import hashlib
 import os
 from typing import Any
 
@@ -26,6 +25,7 @@ from recorder.filters.model import (
 )
 from recorder.filters.positions import Locator, toml_error_line
 from recorder.filters.selectors import SCOPE_DOMAINS, VALUE_DOMAINS, parse_selector
+from recorder.hashing import sha256_hex
 
 __all__ = ["load_file", "parse_text", "project_root_of"]
 
@@ -250,7 +250,7 @@ def parse_text(text: str, path: str, *, source: int = 1, raw: bytes | None = Non
                           "'scope.rules' must be an array of tables ([[scope.rules]])")
     rules = tuple(reader.rule(rule, index) for index, rule in enumerate(raw_rules))
     io = reader.io(document["io"]) if "io" in document else None
-    digest = hashlib.sha256(text.encode() if raw is None else raw).hexdigest()
+    digest = sha256_hex(text.encode() if raw is None else raw)
     return FilterFile(path, name, version, digest, reader.root, default_exec, default_value,
                       rules, io, description, labels)
 

@@ -7,9 +7,8 @@ read well in test tables. ``None`` in an optional field means "inherit" (the rul
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from recorder.filters.selectors import Selector
+from recorder.structs import field, struct
 
 __all__ = [
     "BUILTIN_PATH",
@@ -27,7 +26,7 @@ VALUE_ACTIONS = ("allow", "redact", "drop")
 BUILTIN_PATH = "<inline:builtin-default>"
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class ValuePattern:
     """``[[scope.rules.value_patterns]]``: names of one value domain and what happens to them."""
 
@@ -39,7 +38,7 @@ class ValuePattern:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Rule:
     """``[[scope.rules]]``: a scope selector and what it sets for the code objects it matches."""
 
@@ -52,7 +51,7 @@ class Rule:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class IoSettings:
     """``[io]``: whether the program's streams are captured, and which."""
 
@@ -60,7 +59,7 @@ class IoSettings:
     streams: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class FilterFile:
     """One loaded filter file (or the built-in filter, whose ``path`` is :data:`BUILTIN_PATH`)."""
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from recorder.errors import ErrorCode, usage
 from recorder.filters.globs import compile_glob
 from recorder.filters.regexes import compile_regex
+from recorder.structs import field, struct
 
 __all__ = [
     "MATCH_TYPES",
@@ -34,7 +34,7 @@ VALUE_DOMAINS = ("local", "global", "arg", "ret", "attr")
 MATCH_TYPES = ("glob", "regex", "literal")
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Selector:
     """One parsed selector; :attr:`matches` is the compiled test of a candidate name."""
 

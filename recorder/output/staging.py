@@ -36,17 +36,17 @@ leftover that cannot be removed does not stop a new recording.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import stat
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from recorder.errors import ErrorCode, RecorderError, bug, enverr, translate
+from recorder.hashing import blake2s_hex
 from recorder.output import syscalls
+from recorder.structs import struct
 
 __all__ = [
     "METADATA_NAME",
@@ -71,7 +71,7 @@ _NAME_RE = re.compile(r"^\.(?P<target>.+)\.(?P<kind>staging|old)-(?P<pid>\d+)-(?
                       r"-(?P<token>[0-9a-f]+)$")
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class SideName:
     """The parsed name of a side directory."""
 
@@ -131,7 +131,7 @@ def process_ident(pid: int) -> str | None:
     if info is None or info[0] in ("Z", "X"):  # a zombie has died already: it only awaits reaping
         return None
     boot = (_read_text("/proc/sys/kernel/random/boot_id") or "").strip()
-    return hashlib.blake2s(f"{boot}:{info[1]}".encode(), digest_size=4).hexdigest()
+    return blake2s_hex(f"{boot}:{info[1]}".encode(), 4)
 
 
 _OWN: dict[int, str] = {}

@@ -25,12 +25,13 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from dataclasses import dataclass, field
+
+from recorder.structs import field, struct
 
 __all__ = ["Channel", "open_channels"]
 
 
-@dataclass
+@struct()
 class Channel:
     """One redirected destination: ``targets`` (1, 2 or both) now write into ``write_fd``.
 

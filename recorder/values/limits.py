@@ -8,16 +8,15 @@ record itself (see :mod:`recorder.values` for the marker formats).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-
 from recorder.errors import ErrorCode, usage
+from recorder.structs import field_names, struct
 
 #: A marker suffix (``"… <+12345 chars>"``) or big-int summary adds at most this many characters
 #: beyond ``max_text``. Consumers and tests use it as the slack when checking text sizes.
 MARKER_SLACK = 40
 
 
-@dataclass(frozen=True, slots=True)
+@struct(frozen=True, slots=True)
 class EncodeLimits:
     """Bounds applied to every value the encoder produces.
 
@@ -41,13 +40,13 @@ class EncodeLimits:
 
     def __post_init__(self) -> None:
         # Limits come from configuration: a bad one is the caller's mistake, reported as usage.
-        for field in fields(self):
-            value = getattr(self, field.name)
-            minimum = 0 if field.name == "max_depth" else 1
+        for name in field_names(self):
+            value = getattr(self, name)
+            minimum = 0 if name == "max_depth" else 1
             if type(value) is not int or value < minimum:
                 raise usage(
                     ErrorCode.INVALID_ARGUMENT,
-                    f"EncodeLimits.{field.name} must be an int >= {minimum}",
-                    field=field.name,
+                    f"EncodeLimits.{name} must be an int >= {minimum}",
+                    field=name,
                     value=repr(value),
                 )

@@ -22,11 +22,12 @@ README).
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Mapping
 
 from recorder.errors import ErrorCode, usage
+from recorder.structs import as_dict, struct
+from recorder.structs import field as struct_field
 from recorder.values.limits import EncodeLimits
 
 __all__ = ["ENV_VARS", "VALUE_MODES", "ValueSettings", "resolve_value_settings"]
@@ -43,19 +44,19 @@ ENV_VARS: dict[str, str] = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
+@struct(frozen=True)
 class ValueSettings:
     """The value mode and the per-value budgets (:class:`EncodeLimits`)."""
 
     value_repr: str = "safe"
-    limits: EncodeLimits = dataclasses.field(default_factory=EncodeLimits)
+    limits: EncodeLimits = struct_field(default_factory=EncodeLimits)
 
     @property
     def runs_repr(self) -> bool:
         return self.value_repr == "repr"
 
     def to_json(self) -> dict[str, object]:
-        return {"value_repr": self.value_repr, **dataclasses.asdict(self.limits)}
+        return {"value_repr": self.value_repr, **as_dict(self.limits)}
 
 
 def _number(source: str, value: object, minimum: int) -> int:

@@ -27,7 +27,7 @@ def test_parse(argv: list[str], expected: Settings) -> None:
 
 def test_default_runs_every_part() -> None:
     assert parse_args([]).parts == PARTS == ("recorder", "lint", "faults", "pytest", "values",
-                                           "filters", "iocap", "threads")
+                                           "filters", "iocap", "threads", "startup")
 
 
 @pytest.mark.parametrize("argv", [["--parts", "lnit"], ["--parts", ","], ["--reps", "0"]])
