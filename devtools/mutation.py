@@ -40,6 +40,10 @@ TESTS: dict[str, list[str]] = {
         "tests/recording/test_trace_writer.py", "tests/recording/test_thread_interleavings.py",
         "tests/recording/test_shared_mode.py", "tests/iocapture/test_posted_output.py",
     ],
+    "recorder/trace_writer.py": [
+        "tests/recording/test_trace_writer.py", "tests/recording/test_thread_interleavings.py",
+        "tests/recording/test_shared_mode.py", "tests/iocapture/test_posted_output.py",
+    ],
     # The lint analysis (one run of each takes minutes: name it in MODULES to include it).
     "lint_rules/rules.py": ["tests/lint"],
     "lint_rules/collect.py": ["tests/lint"],

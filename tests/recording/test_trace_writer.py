@@ -235,3 +235,66 @@ def test_a_declaration_that_fails_registers_no_id(declare, event, monkeypatch) -
     assert check_events(events, partial=True) == []
     # Ids count the declarations: the id handed out is the position of its own event.
     assert len([e for e in events if event in e]) == declared + 1
+
+
+STEP = ev.STEP % (0, 4)
+CALL = ev.call(1, "")
+#: The writer's three hot entries, each with the events its unit puts in the buffer.
+HOT_ENTRIES = {
+    "emit_batch": (lambda w: w.emit_batch([STEP, STEP], 2 * len(STEP)), [STEP, STEP]),
+    "call": (lambda w: w.call([STEP, CALL], len(STEP) + len(CALL)), [STEP, CALL]),
+    "ret": (lambda w: w.ret(NONE_VALUE), [ev.ret(NONE_VALUE)]),
+}
+
+
+def _started(sink: Sink, shared: bool) -> TraceWriter:
+    writer = TraceWriter(sink)
+    writer.begin("/abs/prog.py")
+    writer.flush()
+    if shared:
+        writer.start_sharing()
+    return writer
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["one thread", "shared"])
+@pytest.mark.parametrize("entry", sorted(HOT_ENTRIES))
+def test_each_hot_entry_appends_its_whole_unit_and_its_size(entry: str, shared: bool) -> None:
+    append, unit = HOT_ENTRIES[entry]
+    writer = _started(Sink(), shared)
+    append(writer)
+    append(writer)
+    assert writer._buf == unit + unit
+    assert writer._size == 2 * sum(map(len, unit))
+
+
+@pytest.mark.parametrize("full", [True, False], ids=["exactly full", "one short"])
+@pytest.mark.parametrize("entry", ["call", "ret"])
+def test_a_call_or_return_flushes_a_full_chunk_before_its_unit(entry: str, full: bool) -> None:
+    append, unit = HOT_ENTRIES[entry]
+    sink = Sink()
+    writer = _started(sink, False)
+    writer.emit_batch([STEP], len(STEP))
+    writer._chunk_size = len(STEP) + (0 if full else 1)
+    written = len(sink.writes)
+    append(writer)
+    assert len(sink.writes) == written + full
+    assert writer._buf == (unit if full else [STEP, *unit])  # never flushed with its own unit
+
+
+def test_a_lone_surrogate_in_an_event_is_written_replaced() -> None:
+    sink = Sink()
+    writer = _started(sink, False)
+    writer.emit_batch(['{"Step":"\ud800"}'], 13)  # event text keeps non-ASCII (and surrogates)
+    writer.flush()
+    assert sink.writes[-1].endswith(b'{"Step":"?"}')
+
+
+def test_the_paths_file_lists_only_paths_whose_event_reached_the_trace() -> None:
+    files = Files()
+    writer = _started(Sink(), False)  # /abs/prog.py is flushed
+    writer.path_id("/abs/late.py")  # its Path event is still buffered
+    metadata = TraceMetadata(program="/abs/prog.py", args=[], workdir="/w",
+                             policy=RecorderPolicy(), run_id="r", trace_id="t",
+                             backend="settrace", exit_code=0, exit_label="exit")
+    writer.write_side_files(files, metadata)
+    assert json.loads(files.files["trace_paths.json"].data) == ["/abs/prog.py"]
