@@ -88,9 +88,13 @@ class FrameRecorder:
         self.lost_exits = 0  # frames whose exit event never arrived (see _resync)
         self.owed = 0  # Returns not yet written for frames already popped (see leave_return)
         self._last_location = (0, 0)  # the last Step's (path id, line), for I/O at toplevel
-        # Frames whose next Step reuses their Call's argument Value events (see
-        # _first_step_is_args): (index in frames, frame, the Values, their size, for every Step).
-        self._held: list[tuple[int, FrameType, list[str], int, bool]] = []
+        # The frame of the last Call, its argument Value events and their size, until its first
+        # line (see _first_step_is_args).
+        self._first: FrameType | None = None
+        self._first_values: list[str] = []
+        self._first_size = 0
+        # The same for every Step of the args_only frames on the stack, innermost last.
+        self._held: list[tuple[FrameType, list[str], int]] = []
         #: The trace function the settrace backend installs in this thread (None: sys.monitoring):
         #: any other trace or profile hook may change a frame's variables before its first line.
         self.own_trace: object = None
@@ -236,13 +240,14 @@ class FrameRecorder:
         self._ordinals.append(self.writer.call(unit, size, self.slot))
         self._locations.append(location)
         self._last_location = location
-        frames = self.frames
-        frames.append(frame)
-        held = self._held
-        if held and not held[-1][4]:
-            held.pop()  # a frame that calls before its first line: never reuse its arguments
+        self.frames.append(frame)
         if info.reuse_args:  # (a frame with arguments: values and every are set)
-            held.append((len(frames) - 1, frame, values, values_size, every))
+            if every:
+                self._held.append((frame, values, values_size))
+            else:  # taken by the first line() of this frame
+                self._first = frame
+                self._first_values = values
+                self._first_size = values_size
 
     # --------------------------------------------------------------------------------- lines
 
@@ -259,18 +264,22 @@ class FrameRecorder:
             self.pay_owed()
         location, event = info.steps.get(line) or info.step(line)
         self._locations[-1] = self._last_location = location
+        if self._first is not None:
+            first, self._first = self._first, None
+            # The first Step after the Call: its Values are the arguments (unless a hook of the
+            # program, which runs before this one, may have changed them).
+            if first is frame and _gettrace() is self.own_trace and _getprofile() is None:
+                self.writer.emit_batch(
+                    [event, *self._first_values], len(event) + self._first_size, self.slot)
+                return
         held = self._held
-        if held and held[-1][1] is frame:
-            _, _, values, values_size, every = held[-1]
-            if not every:
-                held.pop()
-            # Its Values are the arguments' (unless a hook of the program, which runs before
-            # this one, may have changed them: then they are read, from now on).
+        if held and held[-1][0] is frame:
+            # Every Step: likewise (once a hook is seen, they are read from then on).
             if _gettrace() is self.own_trace and _getprofile() is None:
+                _, values, values_size = held[-1]
                 self.writer.emit_batch([event, *values], len(event) + values_size, self.slot)
                 return
-            if every:
-                held.pop()
+            held.pop()
         batch = [event]
         size = len(event)
         inlined = names_at(info.comprehensions, frame.f_lasti) if info.comprehensions else None
@@ -391,9 +400,10 @@ class FrameRecorder:
         frames.pop()
         self._ordinals.pop()
         self._locations.pop()
+        self._first = None  # never keep a frame alive after it left
         held = self._held
-        if held and held[-1][1] is frame:
-            held.pop()  # never keep a frame alive after it left
+        if held and held[-1][0] is frame:
+            held.pop()
         # If encoding the value or the output fails half-way (a RecursionError at the
         # interpreter's stack limit, a full disk), the Return is still owed and is written by
         # the next event.
@@ -427,7 +437,7 @@ class FrameRecorder:
                 del frames[index + 1 :]
                 del self._ordinals[index + 1 :]
                 held = self._held
-                while held and held[-1][0] > index:
+                while held and held[-1][0] not in frames:  # (frames compare by identity)
                     held.pop()
                 del self._locations[index + 1 :]
                 return True
@@ -451,6 +461,7 @@ class FrameRecorder:
     def close_open_frames(self) -> int:
         """``Return None`` for every frame still open (tracing stopped inside them)."""
         self.pay_owed()
+        self._first = None
         self._held.clear()
         count = len(self.frames)
         for _ in range(count):
