@@ -267,12 +267,15 @@ def test_each_hot_entry_appends_its_whole_unit_and_its_size(entry: str, shared: 
     assert writer._size == 2 * sum(map(len, unit))
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["one thread", "shared"])
 @pytest.mark.parametrize("full", [True, False], ids=["exactly full", "one short"])
 @pytest.mark.parametrize("entry", ["call", "ret"])
-def test_a_call_or_return_flushes_a_full_chunk_before_its_unit(entry: str, full: bool) -> None:
+def test_a_call_or_return_flushes_a_full_chunk_before_its_unit(
+    entry: str, full: bool, shared: bool,
+) -> None:
     append, unit = HOT_ENTRIES[entry]
     sink = Sink()
-    writer = _started(sink, False)
+    writer = _started(sink, shared)
     writer.emit_batch([STEP], len(STEP))
     writer._chunk_size = len(STEP) + (0 if full else 1)
     written = len(sink.writes)
@@ -298,3 +301,14 @@ def test_the_paths_file_lists_only_paths_whose_event_reached_the_trace() -> None
                              backend="settrace", exit_code=0, exit_label="exit")
     writer.write_side_files(files, metadata)
     assert json.loads(files.files["trace_paths.json"].data) == ["/abs/prog.py"]
+
+
+@pytest.mark.parametrize("full", [True, False], ids=["exactly full", "one short"])
+def test_a_step_unit_that_fills_the_chunk_is_flushed_with_it(full: bool) -> None:
+    sink = Sink()
+    writer = _started(sink, False)
+    writer._chunk_size = 2 * len(STEP) + (0 if full else 1)
+    written = len(sink.writes)
+    writer.emit_batch([STEP, STEP], 2 * len(STEP))
+    assert len(sink.writes) == written + full
+    assert writer._buf == ([] if full else [STEP, STEP])
