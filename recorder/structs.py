@@ -130,6 +130,7 @@ def _slotted(cls: type[T], names: tuple[str, ...]) -> type[T]:
     body = {key: value for key, value in cls.__dict__.items()
             if key not in names and key not in ("__dict__", "__weakref__")}
     body["__slots__"] = names
+    body["__qualname__"] = cls.__qualname__
     made: type[T] = type(cls.__name__, cls.__bases__, body)
     return made
 
