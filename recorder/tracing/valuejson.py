@@ -84,7 +84,14 @@ class ValueJson:
         self._max_elements = self.limits.max_elements
         self._max_nodes = self.limits.max_nodes
         self._t_error = -1  # known once the redacted marker was built (see redacted)
-        self._t_list = self._t_tuple = self._t_dict = -1
+        self._t_tuple = -1
+        # The ends of list and dict texts, with their type ids ("" until declared).
+        self._list_tail = self._dict_tail = self._tuple_tail = ""
+        #: The text of a dict entry up to its value, per exact str/int key (see _pair_head).
+        self._pair_heads: dict[object, str] = {}
+        #: Object field names that ``_allowed_by`` (the encoder's attr_action) allows.
+        self._allowed_by: Callable[[str], str] | None = None
+        self._allowed: set[str] = set()
         self._budget = 0  # records the container path may still produce for the current value
         #: JSON of recently seen exact ``int``/``str`` values (immutable, so safe to reuse). Only
         #: exact ints and strs are stored, and an int never equals a str, so one dict serves both.
@@ -150,9 +157,16 @@ class ValueJson:
                 tid = self._t_float = self._writer.type_id(KIND_FLOAT, "Float")
             return f'{{"kind":"Float","f":{float.__repr__(value)},"type_id":{tid}}}'
         elif cls is list or cls is tuple or cls is dict:
-            text = self._plain_data(value)
-            if text is not None:
-                return text
+            if self._max_depth > 0:  # else the encoder's truncation marker
+                # The encoder stops expanding once a value has produced max_nodes records.
+                # Staying below that total means it would never have cut anything: same texts.
+                self._budget = self._max_nodes - 1
+                try:
+                    text = self._dict(value, 0) if cls is dict else self._sequence(value, 0)
+                except RecursionError:
+                    text = None  # at the interpreter's stack limit: the encoder copes with it
+                if text is not None:
+                    return text
         else:
             text = self._plain_object(value)
             if text is not None:
@@ -161,80 +175,125 @@ class ValueJson:
 
     # -- plain data: exact containers of exact scalars, without the encoder -----------------------
 
-    def _plain_data(self, value: list[Any] | tuple[Any, ...] | dict[Any, Any]) -> str | None:
-        """The text of a plain-data container, or None to leave it (untouched) to the encoder."""
-        # The encoder stops expanding once a value has produced max_nodes records. Staying below
-        # that total means it would never have cut anything, so the texts agree.
-        self._budget = self.limits.max_nodes - 1
-        try:
-            return self._container(value, 0)
-        except RecursionError:
-            return None  # at the interpreter's stack limit: the encoder knows how to cope
+    # The walks below handle their elements inline (a call per element would cost as much as the
+    # element itself): exact ``str``/``int`` from the cache, containers one level deeper.
 
-    def _container(self, value: Any, depth: int) -> str | None:
-        if depth >= self._max_depth:
-            return None  # the encoder's truncation marker
+    def _sequence(self, value: Any, depth: int) -> str | None:
+        """A list or tuple at ``depth`` (below the depth limit) as text, or None."""
         cls = type(value)
-        if cls is dict:
-            return self._dict(value, depth)
         # A list is copied first (in C) so that another thread cannot change it under the walk;
         # the limits are checked on that copy.
         items = value[:] if cls is list else value
-        if len(items) > self._max_elements:
+        count = len(items)
+        if count > self._max_elements:
             return None
-        self._budget -= len(items)
+        self._budget -= count
         if self._budget <= 0:
             return None
-        parts = []
+        parts: list[str] = []
+        append = parts.append
+        cached = self.cache.get
+        inner = depth + 1
+        text: str | None
         for item in items:
-            text = self._element(item, depth)
+            kind = type(item)
+            if kind is str or kind is int:
+                append(cached(item) or self.value(item))
+                continue
+            if kind is list or kind is tuple:
+                text = self._sequence(item, inner) if inner < self._max_depth else None
+            elif kind is dict:
+                text = self._dict(item, inner) if inner < self._max_depth else None
+            elif item is None:
+                text = NONE_VALUE
+            elif kind is bool or kind is float:
+                text = self.value(item)
+            else:
+                return None  # anything else may run user code (repr): the encoder's job
             if text is None:
                 return None
-            parts.append(text)
-        elements = ",".join(parts)
+            append(text)
         # Type ids are declared in the encoder's order (elements first): identical traces.
         if cls is list:
-            tid = self._t_list
-            if tid < 0:
-                tid = self._t_list = self._writer.type_id(KIND_SEQ, "List")
-            return f'{{"kind":"Sequence","elements":[{elements}],"is_slice":false,"type_id":{tid}}}'
-        tid = self._tuple_tid()
-        return f'{{"kind":"Tuple","elements":[{elements}],"type_id":{tid}}}'
+            tail = self._list_tail
+            if not tail:
+                tid = self._writer.type_id(KIND_SEQ, "List")
+                tail = self._list_tail = f'],"is_slice":false,"type_id":{tid}}}'
+            return f'{{"kind":"Sequence","elements":[{",".join(parts)}{tail}'
+        self._tuple_tid()
+        return f'{{"kind":"Tuple","elements":[{",".join(parts)}{self._tuple_tail}'
 
-    def _dict(self, value: dict[Any, Any], depth: int) -> str | None:
+    def _dict(self, value: Any, depth: int) -> str | None:
+        """A dict at ``depth`` (below the depth limit) as text, or None."""
         items = list(value.items())  # one C call: a consistent snapshot, no user code
-        if len(items) > self._max_elements:
+        count = len(items)
+        if count > self._max_elements:
             return None
-        self._budget -= 3 * len(items)  # per entry: the pair, its key and its value
+        self._budget -= 3 * count  # per entry: the pair, its key and its value
         if self._budget <= 0:
             return None
-        pair_tid = self._tuple_tid()
-        parts = []
+        self._tuple_tid()  # declared before the entries, as the encoder does
+        pair_tail = self._tuple_tail
+        heads = self._pair_heads
+        cached = self.cache.get
+        inner = depth + 1
+        parts: list[str] = []
+        append = parts.append
+        text: str | None
         for key, item in items:
-            if type(key) is str and self._redact and is_secret_name(key):
-                return None  # a redacted entry: the encoder writes it
-            key_text = self._element(key, depth)
-            if key_text is None:
+            kind = type(key)
+            head = heads.get(key) if kind is str or kind is int else None
+            if head is None:
+                head = self._pair_head(key, depth)
+            if not head:
+                return None  # a redacted entry, or a key the encoder must write
+            kind = type(item)
+            if kind is str or kind is int:
+                text = cached(item) or self.value(item)
+            elif kind is list or kind is tuple:
+                text = self._sequence(item, inner) if inner < self._max_depth else None
+            elif kind is dict:
+                text = self._dict(item, inner) if inner < self._max_depth else None
+            elif item is None:
+                text = NONE_VALUE
+            elif kind is bool or kind is float:
+                text = self.value(item)
+            else:
                 return None
-            text = self._element(item, depth)
             if text is None:
                 return None
-            parts.append(f'{{"kind":"Tuple","elements":[{key_text},{text}],"type_id":{pair_tid}}}')
-        tid = self._t_dict
-        if tid < 0:
-            tid = self._t_dict = self._writer.type_id(KIND_SEQ, "Dict")
-        elements = ",".join(parts)
-        return f'{{"kind":"Sequence","elements":[{elements}],"is_slice":false,"type_id":{tid}}}'
+            append(f"{head}{text}{pair_tail}")
+        tail = self._dict_tail
+        if not tail:
+            tid = self._writer.type_id(KIND_SEQ, "Dict")
+            tail = self._dict_tail = f'],"is_slice":false,"type_id":{tid}}}'
+        return f'{{"kind":"Sequence","elements":[{",".join(parts)}{tail}'
 
-    def _element(self, item: Any, depth: int) -> str | None:
-        cls = type(item)
-        if cls is int or cls is str:
-            return self.cache.get(item) or self.value(item)
-        if cls is list or cls is tuple or cls is dict:
-            return self._container(item, depth + 1)  # its own record was counted by the parent
-        if item is None or cls is bool or cls is float:
-            return self.value(item)
-        return None  # anything else may run user code (repr): the encoder's job
+    def _pair_head(self, key: Any, depth: int) -> str:
+        """``{"kind":"Tuple","elements":[KEY,`` of a dict entry; "" when the encoder must write it.
+
+        Kept per exact ``str``/``int`` key (their text never changes): a secret-looking key is
+        remembered as "" too. Any other key is looked at once per entry and not kept.
+        """
+        kind = type(key)
+        if kind is str and self._redact and is_secret_name(key):
+            head = ""  # a redacted entry: the encoder writes it
+        elif kind is str or kind is int:
+            head = f'{{"kind":"Tuple","elements":[{self.cache.get(key) or self.value(key)},'
+        else:
+            text = None
+            if kind is list or kind is tuple:
+                text = self._sequence(key, depth + 1) if depth + 1 < self._max_depth else None
+            elif key is None:
+                text = NONE_VALUE
+            elif kind is bool or kind is float:
+                text = self.value(key)
+            return f'{{"kind":"Tuple","elements":[{text},' if text is not None else ""
+        heads = self._pair_heads
+        if len(heads) >= _CACHE_SIZE:
+            heads.clear()
+        heads[key] = head
+        return head
 
     # -- plain structs: program objects whose fields are all exact scalars -----------------------
 
@@ -257,7 +316,7 @@ class ValueJson:
             return self._summary(value, shape.name)
         if shape.kind != "struct":
             return None
-        name, fields = shape.name, shape.fields(value)
+        fields = shape.fields(value)
         if len(fields) > self._max_elements or len(fields) >= self._max_nodes:
             return None
         if self._max_depth <= 0:
@@ -273,7 +332,7 @@ class ValueJson:
             elif field is not None and cls is not bool and cls is not str:
                 return None  # (a long or non-ASCII str is clipped: still of the String type)
         try:
-            return self._struct_text(name, fields)
+            return self._struct_text(shape.name, fields)
         except RecursionError:
             return None  # at the interpreter's stack limit: the encoder knows how to cope
 
@@ -287,20 +346,33 @@ class ValueJson:
 
     def _struct_text(self, name: str, fields: list[tuple[str, object]]) -> str:
         attr_action = self.encoder.attr_action
+        if attr_action is not self._allowed_by:
+            # The action of a name never changes for one attr_action (a trace filter's scope, or
+            # the built-in rule), and "allow" is not counted: a name found allowed needs no call.
+            self._allowed_by = attr_action
+            self._allowed = set()
+        allowed = self._allowed
+        cached = self.cache.get
         names: list[str] = []
         parts: list[str] = []
         type_ids: list[int] = []
         for field_name, field in fields:
-            action = attr_action(field_name)
-            if action == "drop":
-                continue
+            if field_name not in allowed:
+                action = attr_action(field_name)
+                if action == "drop":
+                    continue
+                if action != "allow":
+                    names.append(field_name)
+                    parts.append(self.redacted)
+                    type_ids.append(self._t_error)
+                    continue
+                if len(allowed) >= _CACHE_SIZE:
+                    allowed.clear()
+                allowed.add(field_name)
             names.append(field_name)
-            if action == "allow":
-                parts.append(self.value(field))
-                type_ids.append(self._scalar_tid(field))
-            else:
-                parts.append(self.redacted)
-                type_ids.append(self._t_error)
+            cls = type(field)
+            parts.append((cached(field) if cls is int or cls is str else None) or self.value(field))
+            type_ids.append(self._scalar_tid(field))
         tid = self.encoder.struct_type(name, names, type_ids)
         return f'{{"kind":"Struct","field_values":[{",".join(parts)}],"type_id":{tid}}}'
 
@@ -329,4 +401,5 @@ class ValueJson:
         tid = self._t_tuple
         if tid < 0:
             tid = self._t_tuple = self._writer.type_id(KIND_TUPLE, "Tuple")
+            self._tuple_tail = f'],"type_id":{tid}}}'
         return tid
