@@ -8,6 +8,12 @@ record :class:`recorder.values.encoder.ValueEncoder` would produce (tests compar
 * plain data: exact ``list``/``tuple``/``dict`` holding only exact scalars and such containers,
   that fit the limits untruncated (depth, width, node budget) and have no secret-looking keys.
 
+Texts are kept where they cannot go stale: per exact ``int``/``str`` (``cache``), the head of a
+dict entry per exact ``str``/``int`` key, and the text of a *flat* list or tuple (exact scalar
+elements only) by ``id``, with its elements: it is used again only when the container at that
+address holds the very same element objects (compared by identity, in C), so a list changed in
+place is encoded again. Only the elements are kept (immutable scalars), never the container.
+
 The container path runs no user code at all (it looks only at exact builtin types), so when it
 meets anything else it gives up *before* any ``repr`` ran and the value goes, whole, through the
 encoder (limits, cycles, redaction, ``repr`` containment) and one C-accelerated ``json``
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from operator import is_
 from typing import Any
 
 from recorder.events import NONE_VALUE
@@ -43,6 +50,7 @@ from recorder.values.text import clip_text
 __all__ = ["ValueJson"]
 
 _CACHE_SIZE = 4096
+_FLAT_SIZE = 256  # per thread: a few tens of KiB at most with the default limits
 _escape = json.encoder.encode_basestring
 
 
@@ -89,6 +97,9 @@ class ValueJson:
         self._list_tail = self._dict_tail = self._tuple_tail = ""
         #: The text of a dict entry up to its value, per exact str/int key (see _pair_head).
         self._pair_heads: dict[object, str] = {}
+        #: The text of flat lists and tuples (exact scalar elements only) by ``id``, with their
+        #: type and elements: the same elements (by identity) give the same text again.
+        self._flat: dict[int, tuple[type, tuple[object, ...], str]] = {}
         #: Object field names that ``_allowed_by`` (the encoder's attr_action) allows.
         self._allowed_by: Callable[[str], str] | None = None
         self._allowed: set[str] = set()
@@ -190,19 +201,27 @@ class ValueJson:
         self._budget -= count
         if self._budget <= 0:
             return None
+        key = id(value)
+        seen = self._flat.get(key)
+        if seen is not None and seen[0] is cls and len(seen[1]) == count and all(
+                map(is_, items, seen[1])):
+            return seen[2]
         parts: list[str] = []
         append = parts.append
         cached = self.cache.get
         inner = depth + 1
         text: str | None
+        flat = True  # only scalar elements, so far
         for item in items:
             kind = type(item)
             if kind is str or kind is int:
                 append(cached(item) or self.value(item))
                 continue
             if kind is list or kind is tuple:
+                flat = False
                 text = self._sequence(item, inner) if inner < self._max_depth else None
             elif kind is dict:
+                flat = False
                 text = self._dict(item, inner) if inner < self._max_depth else None
             elif item is None:
                 text = NONE_VALUE
@@ -219,9 +238,19 @@ class ValueJson:
             if not tail:
                 tid = self._writer.type_id(KIND_SEQ, "List")
                 tail = self._list_tail = f'],"is_slice":false,"type_id":{tid}}}'
-            return f'{{"kind":"Sequence","elements":[{",".join(parts)}{tail}'
-        self._tuple_tid()
-        return f'{{"kind":"Tuple","elements":[{",".join(parts)}{self._tuple_tail}'
+            text = f'{{"kind":"Sequence","elements":[{",".join(parts)}{tail}'
+        else:
+            self._tuple_tid()
+            text = f'{{"kind":"Tuple","elements":[{",".join(parts)}{self._tuple_tail}'
+        if flat:
+            memo = self._flat
+            if len(memo) >= _FLAT_SIZE:
+                memo.clear()
+            # The elements are kept (immutable scalars, no finalisers), not the container: a
+            # list that dies is not kept alive, and another one at the same address with the
+            # very same elements has the very same text.
+            memo[key] = (cls, items if cls is tuple else tuple(items), text)
+        return text
 
     def _dict(self, value: Any, depth: int) -> str | None:
         """A dict at ``depth`` (below the depth limit) as text, or None."""

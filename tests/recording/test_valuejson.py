@@ -255,3 +255,64 @@ def test_objects_without_fields_are_the_encoders_summary(make: Callable[[], obje
     fast_writer.flush()
     reference_writer.flush()
     assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+
+
+# -- texts kept between values: never stale -------------------------------------------------------
+
+def _mutations() -> list[tuple[str, Callable[[list[object]], None]]]:
+    def assign(index: int, item: object) -> Callable[[list[object]], None]:
+        return lambda target: target.__setitem__(index, item)
+
+    return [
+        ("unchanged", lambda target: None),
+        ("equal, not identical", assign(0, int("1000001"))),
+        ("str element replaced", assign(1, "b")),
+        ("appended", lambda target: target.append(2.5)),
+        ("bool for the int it equals", assign(0, True)),
+        ("float for the int it equals", assign(0, 1.0)),
+        ("nested list", assign(0, [1])),
+        ("program object", assign(0, Shy())),
+        ("scalars again", assign(0, None)),
+        ("cleared", lambda target: target.clear()),
+    ]
+
+
+def test_a_list_changed_in_place_is_encoded_again() -> None:
+    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
+    target: list[object] = [1000001, "a", (1, "t")]
+    container: dict[object, object] = {"k": target, 1: (2, 3)}
+    for name, mutate in _mutations():
+        mutate(target)
+        for value in (target, container, [target, target], tuple(target)):
+            assert fast.value(value) == _dumps(reference.encode(value)), name
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+
+
+@given(st.lists(st.lists(st.sampled_from([0, 1, 1.0, True, None, "a", "b", 2**70]), max_size=4)),
+       tight | st.just(LIMITS))
+def test_lists_at_the_same_address_get_their_own_text(
+    contents: list[list[object]], limits: EncodeLimits,
+) -> None:
+    # One list object refilled with each content in turn, then kept at two depths (the budget
+    # left at the second place differs): the text must follow the content and the place.
+    _, fast, _, reference = _pair(limits)
+    target: list[object] = []
+    for content in contents:
+        target[:] = content
+        for value in (target, [target], {"k": target, "j": [target]}):
+            assert fast.value(value) == _dumps(reference.encode(value))
+
+
+@pytest.mark.parametrize("keys", [
+    [True, 1, 1.0, "1"], ["password", "name", "password"], [("a", 1), ("a", 1)], ["x" * 60, "é"],
+], ids=["equal keys of other types", "secret key again", "tuple keys", "clipped keys"])
+def test_dict_entries_kept_per_key_follow_the_key_type(keys: list[object]) -> None:
+    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
+    for index, key in enumerate(keys):
+        value = {key: index, "other": [key]}
+        assert fast.value(value) == _dumps(reference.encode(value)), key
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
