@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from itertools import chain
 from operator import is_
 from typing import Any
 
@@ -44,13 +45,13 @@ from recorder.values.records import (
     REDACTED,
 )
 from recorder.values.redaction import is_secret_name
-from recorder.values.structural import safe_summary
+from recorder.values.structural import Shape, safe_summary
 from recorder.values.text import clip_text
 
 __all__ = ["ValueJson"]
 
 _CACHE_SIZE = 4096
-_FLAT_SIZE = 256  # per thread: a few tens of KiB at most with the default limits
+_KEPT_SIZE = 256  # texts of flat containers and objects, per thread: tens of KiB at most
 _escape = json.encoder.encode_basestring
 
 
@@ -100,6 +101,9 @@ class ValueJson:
         #: The text of flat lists and tuples (exact scalar elements only) by ``id``, with their
         #: type and elements: the same elements (by identity) give the same text again.
         self._flat: dict[int, tuple[type, tuple[object, ...], str]] = {}
+        #: The same for objects whose fields are all plain scalars and all allowed, by ``id``:
+        #: (shape, attr_action, names and field values, text).
+        self._structs: dict[int, tuple[Shape, Callable[[str], str], tuple[object, ...], str]] = {}
         #: Object field names that ``_allowed_by`` (the encoder's attr_action) allows.
         self._allowed_by: Callable[[str], str] | None = None
         self._allowed: set[str] = set()
@@ -244,7 +248,7 @@ class ValueJson:
             text = f'{{"kind":"Tuple","elements":[{",".join(parts)}{self._tuple_tail}'
         if flat:
             memo = self._flat
-            if len(memo) >= _FLAT_SIZE:
+            if len(memo) >= _KEPT_SIZE:
                 memo.clear()
             # The elements are kept (immutable scalars, no finalisers), not the container: a
             # list that dies is not kept alive, and another one at the same address with the
@@ -346,6 +350,11 @@ class ValueJson:
         if shape.kind != "struct":
             return None
         fields = shape.fields(value)
+        seen = self._structs.get(id(value))
+        if (seen is not None and seen[0] is shape and seen[1] is self.encoder.attr_action
+                and len(seen[2]) == 2 * len(fields)
+                and all(map(is_, chain.from_iterable(fields), seen[2]))):
+            return seen[3]  # the same names and field objects (all plain scalars) as then
         if len(fields) > self._max_elements or len(fields) >= self._max_nodes:
             return None
         if self._max_depth <= 0:
@@ -361,7 +370,7 @@ class ValueJson:
             elif field is not None and cls is not bool and cls is not str:
                 return None  # (a long or non-ASCII str is clipped: still of the String type)
         try:
-            return self._struct_text(shape.name, fields)
+            return self._struct_text(value, shape, fields)
         except RecursionError:
             return None  # at the interpreter's stack limit: the encoder knows how to cope
 
@@ -373,7 +382,7 @@ class ValueJson:
             return None
         return f'{{"kind":"Raw","r":{_escape(text)},"type_id":{self.encoder.raw_type(name)}}}'
 
-    def _struct_text(self, name: str, fields: list[tuple[str, object]]) -> str:
+    def _struct_text(self, value: object, shape: Shape, fields: list[tuple[str, object]]) -> str:
         attr_action = self.encoder.attr_action
         if attr_action is not self._allowed_by:
             # The action of a name never changes for one attr_action (a trace filter's scope, or
@@ -382,6 +391,7 @@ class ValueJson:
             self._allowed = set()
         allowed = self._allowed
         cached = self.cache.get
+        counted = False  # some field redacted or dropped: its action is asked (counted) each time
         names: list[str] = []
         parts: list[str] = []
         type_ids: list[int] = []
@@ -389,8 +399,10 @@ class ValueJson:
             if field_name not in allowed:
                 action = attr_action(field_name)
                 if action == "drop":
+                    counted = True
                     continue
                 if action != "allow":
+                    counted = True
                     names.append(field_name)
                     parts.append(self.redacted)
                     type_ids.append(self._t_error)
@@ -402,8 +414,15 @@ class ValueJson:
             cls = type(field)
             parts.append((cached(field) if cls is int or cls is str else None) or self.value(field))
             type_ids.append(self._scalar_tid(field))
-        tid = self.encoder.struct_type(name, names, type_ids)
-        return f'{{"kind":"Struct","field_values":[{",".join(parts)}],"type_id":{tid}}}'
+        tid = self.encoder.struct_type(shape.name, names, type_ids)
+        text = f'{{"kind":"Struct","field_values":[{",".join(parts)}],"type_id":{tid}}}'
+        if not counted:
+            memo = self._structs
+            if len(memo) >= _KEPT_SIZE:
+                memo.clear()
+            # As for flat lists: the names and field values are kept, not the object.
+            memo[id(value)] = (shape, attr_action, tuple(chain.from_iterable(fields)), text)
+        return text
 
     def _scalar_tid(self, value: object) -> int:
         """The type id of a plain scalar whose record :meth:`value` has just given.

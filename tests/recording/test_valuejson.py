@@ -316,3 +316,47 @@ def test_dict_entries_kept_per_key_follow_the_key_type(keys: list[object]) -> No
     fast_writer.flush()
     reference_writer.flush()
     assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+
+
+def _reversed_fields(target: Record) -> None:
+    fields = list(target.__dict__.items())
+    target.__dict__.clear()
+    target.__dict__.update(reversed(fields))
+
+
+def _object_changes() -> list[tuple[str, Callable[[Record], None]]]:
+    def assign(name: str, item: object) -> Callable[[Record], None]:
+        return lambda target: setattr(target, name, item)
+
+    return [
+        ("unchanged", lambda target: None),
+        ("equal, not identical", assign("x", int("1000001"))),
+        ("bool for the int it equals", assign("x", True)),
+        ("field added", assign("token", "t")),
+        ("field removed", lambda target: delattr(target, "token")),
+        ("program object", assign("y", Shy())),
+        ("scalar again", assign("y", 2.5)),
+        ("fields reordered", _reversed_fields),
+    ]
+
+
+@pytest.mark.parametrize("chosen", [{}, {"token": "redact"}, {"x": "drop"}],
+                         ids=["all allowed", "redacted field", "dropped field"])
+def test_an_object_changed_in_place_is_encoded_again(chosen: dict[str, str]) -> None:
+    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
+    fast_actions, reference_actions = CountingActions(chosen), CountingActions(chosen)
+    target = Record()
+    target.x, target.y = 1000001, "a"  # type: ignore[attr-defined]
+    fast.value(Record())  # the shape is known from now on
+    reference.encode(Record())
+    for name, change in _object_changes():
+        change(target)
+        # The same object under the built-in rule and under a trace filter's actions in turn.
+        for filtered in (False, True, True):
+            fast.encoder.attr_action = fast_actions if filtered else fast.encoder._secret_attr
+            reference.attr_action = reference_actions if filtered else reference._secret_attr
+            assert fast.value(target) == _dumps(reference.encode(target)), name
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+    assert fast_actions.counted == reference_actions.counted
