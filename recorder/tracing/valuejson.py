@@ -84,6 +84,7 @@ class ValueJson:
         self.limits = limits or EncodeLimits()
         self.encoder = ValueEncoder(writer, self.limits, redact_secrets, value_repr=value_repr)
         self._writer = writer
+        self._shape_of = self.encoder.shape_lookup()
         self._redact = redact_secrets
         self._max_text = self.limits.max_text
         self._t_int = self._t_bool = self._t_float = self._t_str = -1
@@ -342,7 +343,7 @@ class ValueJson:
         every field is a plain scalar is checked *before* any action is asked (the actions are
         counted), and the limits must keep every field (as many fields as the encoder would keep).
         """
-        shape = self.encoder.known_shape(value)
+        shape = self._shape_of(id(type(value)))
         if shape is None:
             return None
         if shape.kind == "summary":
