@@ -13,6 +13,8 @@ dict entry per exact ``str``/``int`` key, and the text of a *flat* list or tuple
 elements only) by ``id``, with its elements: it is used again only when the container at that
 address holds the very same element objects (compared by identity, in C), so a list changed in
 place is encoded again. Only the elements are kept (immutable scalars), never the container.
+The text of a program object whose fields are all plain scalars, all allowed, is kept the same
+way (its field names and values, and the ``attr_action`` it was made under).
 
 The container path runs no user code at all (it looks only at exact builtin types), so when it
 meets anything else it gives up *before* any ``repr`` ran and the value goes, whole, through the
@@ -51,7 +53,11 @@ from recorder.values.text import clip_text
 __all__ = ["ValueJson"]
 
 _CACHE_SIZE = 4096
-_KEPT_SIZE = 256  # texts of flat containers and objects, per thread: tens of KiB at most
+# Texts kept per thread (see docs/threads.md for the memory): flat containers, objects (each up
+# to _KEPT_SIZE, texts up to _KEPT_TEXT characters) and dict entry heads.
+_KEPT_SIZE = 64
+_KEPT_TEXT = 1024
+_HEADS_SIZE = 512
 _escape = json.encoder.encode_basestring
 
 
@@ -247,7 +253,7 @@ class ValueJson:
         else:
             self._tuple_tid()
             text = f'{{"kind":"Tuple","elements":[{",".join(parts)}{self._tuple_tail}'
-        if flat:
+        if flat and len(text) <= _KEPT_TEXT:
             memo = self._flat
             if len(memo) >= _KEPT_SIZE:
                 memo.clear()
@@ -324,7 +330,7 @@ class ValueJson:
                 text = self.value(key)
             return f'{{"kind":"Tuple","elements":[{text},' if text is not None else ""
         heads = self._pair_heads
-        if len(heads) >= _CACHE_SIZE:
+        if len(heads) >= _HEADS_SIZE:
             heads.clear()
         heads[key] = head
         return head
@@ -417,7 +423,7 @@ class ValueJson:
             type_ids.append(self._scalar_tid(field))
         tid = self.encoder.struct_type(shape.name, names, type_ids)
         text = f'{{"kind":"Struct","field_values":[{",".join(parts)}],"type_id":{tid}}}'
-        if not counted:
+        if not counted and len(text) <= _KEPT_TEXT:
             memo = self._structs
             if len(memo) >= _KEPT_SIZE:
                 memo.clear()
