@@ -360,3 +360,79 @@ def test_an_object_changed_in_place_is_encoded_again(chosen: dict[str, str]) -> 
     reference_writer.flush()
     assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
     assert fast_actions.counted == reference_actions.counted
+
+
+# -- the fast path's own reach: values at the very limits, and kept texts used again ------------
+
+EXACT = EncodeLimits(max_depth=2, max_elements=3, max_text=5, max_nodes=12)
+
+
+@pytest.mark.parametrize("value", [
+    -(2**63), 2**63 - 1, "abcde", [1, 2, 3], ("a", "b", "c"), [[1, 2, 3], [4, 5, 6], [7]],
+    {"k": [1, 2, 3]}, [[1, 2], {"a": 1, "b": 2}], {1: (2,), "b": 4, None: 5.5}, {(1, 2): True},
+], ids=["i64 min", "i64 max", "max_text", "max_elements", "tuple", "max_nodes - 1 records",
+        "dict at max_depth", "dict inside", "keys of three types", "tuple key"])
+def test_values_at_the_limits_never_reach_the_encoder(value: object) -> None:
+    fast_writer, fast, reference_writer, reference = _pair(EXACT)
+    expected = _dumps(reference.encode(value))
+    fast.encoder = NoEncoder()  # type: ignore[assignment]
+    assert fast.value(value) == expected
+    assert fast.value(value) == expected  # the second time from the kept texts, if any
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("value", [[1, "a"], ("a",), {"k": 1}], ids=["list", "tuple", "dict"])
+def test_flat_containers_at_depth_limit_one_never_reach_the_encoder(value: object) -> None:
+    _, fast, _, reference = _pair(EncodeLimits(max_depth=1))
+    expected = _dumps(reference.encode(value))
+    fast.encoder = NoEncoder()  # type: ignore[assignment]
+    assert fast.value(value) == expected
+
+
+class CountingCache(dict[object, str]):
+    """The cache of scalar texts, counting the lookups of the container walks."""
+
+    lookups = 0
+
+    def get(self, key: object, default: str | None = None) -> str | None:  # type: ignore[override]
+        CountingCache.lookups += 1
+        return super().get(key, default)
+
+
+# (a dict's entries are walked again, with the scalar values among them, but not its containers)
+@pytest.mark.parametrize(("make", "lookups"), [
+    (lambda: [1, "a", 2.5, None, True], 0), (lambda: (1, "a"), 0),
+    (lambda: [[1, "a"], (2, "b")], 0), (lambda: {"k": (1, 2), 3: "x", 4: [5, 6]}, 1),
+], ids=["flat list", "flat tuple", "flat elements", "dict of flat values"])
+def test_an_unchanged_container_is_not_walked_again(
+    make: Callable[[], object], lookups: int,
+) -> None:
+    _, fast, _, reference = _pair(LIMITS)
+    fast.cache = CountingCache()
+    value = make()
+    assert fast.value(value) == _dumps(reference.encode(value))
+    CountingCache.lookups = 0
+    assert fast.value(value) == _dumps(reference.encode(value))
+    assert CountingCache.lookups == lookups
+
+
+def test_an_unchanged_object_is_not_read_again() -> None:
+    _, fast, _, reference = _pair(LIMITS)
+    fast_actions, reference_actions = CountingActions({}), CountingActions({})
+    asked: list[str] = []
+    fast.encoder.attr_action = lambda name: asked.append(name) or fast_actions(name)
+    reference.attr_action = reference_actions
+    fast.cache = CountingCache()
+    target = Record()
+    target.x, target.y = 1, "a"  # type: ignore[attr-defined]
+    fast.value(Record())
+    reference.encode(Record())
+    for number in range(3):
+        target.x = number  # type: ignore[attr-defined]  # (a changed object is read again)
+        assert fast.value(target) == _dumps(reference.encode(target))
+    assert asked == ["x", "y"]  # each allowed name asked once, then known
+    CountingCache.lookups = 0
+    assert fast.value(target) == _dumps(reference.encode(target))
+    assert CountingCache.lookups == 0
