@@ -114,7 +114,9 @@ def test_plain_data_cut_by_a_limit_goes_to_the_encoder() -> None:
     limits = EncodeLimits(max_depth=2, max_elements=3, max_nodes=8)
     cyclic: list[object] = [1]
     cyclic.append(cyclic)
-    for value in ([1, 2, 3, 4], [[[1]]], [list(range(3))] * 3, cyclic, {"token": 1}):
+    for value in ([1, 2, 3, 4], [[[1]]], [list(range(3))] * 3, cyclic, {"token": 1},
+                  {"k": [[1]]}, {"k": {"j": {"i": 1}}}, [{"k": [1]}], {((1,),): 1},
+                  {"a": [1, 2, 3, 4]}, {"k": {"j": {}}}, [[{}]], {"k": [[]]}, [{(1,): 1}]):
         _, fast, _, reference = _pair(limits)
         text = fast.value(value)
         assert text == _dumps(reference.encode(value))
