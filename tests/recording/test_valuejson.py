@@ -438,3 +438,14 @@ def test_an_unchanged_object_is_not_read_again() -> None:
     CountingCache.lookups = 0
     assert fast.value(target) == _dumps(reference.encode(target))
     assert CountingCache.lookups == 0
+
+
+def test_a_list_whose_inner_containers_change_in_place_is_encoded_again() -> None:
+    _, fast, _, reference = _pair(LIMITS)
+    inner_list: list[object] = [1]
+    inner_dict: dict[object, object] = {"k": 1}
+    outer = [inner_list, inner_dict]
+    for step in range(3):
+        inner_list.append(step)
+        inner_dict[step] = "v"
+        assert fast.value(outer) == _dumps(reference.encode(outer)), step
