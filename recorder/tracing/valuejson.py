@@ -8,6 +8,14 @@ record :class:`recorder.values.encoder.ValueEncoder` would produce (tests compar
 * plain data: exact ``list``/``tuple``/``dict`` holding only exact scalars and such containers,
   that fit the limits untruncated (depth, width, node budget) and have no secret-looking keys.
 
+Texts are kept where they cannot go stale: per exact ``int``/``str`` (``cache``), the head of a
+dict entry per exact ``str``/``int`` key, and the text of a *flat* list or tuple (exact scalar
+elements only) by ``id``, with its elements: it is used again only when the container at that
+address holds the very same element objects (compared by identity, in C), so a list changed in
+place is encoded again. Only the elements are kept (immutable scalars), never the container.
+The text of a program object whose fields are all plain scalars, all allowed, is kept the same
+way (its field names and values, and the ``attr_action`` it was made under).
+
 The container path runs no user code at all (it looks only at exact builtin types), so when it
 meets anything else it gives up *before* any ``repr`` ran and the value goes, whole, through the
 encoder (limits, cycles, redaction, ``repr`` containment) and one C-accelerated ``json``
@@ -18,6 +26,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from itertools import chain
+from operator import is_
 from typing import Any
 
 from recorder.events import NONE_VALUE
@@ -37,12 +47,17 @@ from recorder.values.records import (
     REDACTED,
 )
 from recorder.values.redaction import is_secret_name
-from recorder.values.structural import safe_summary
+from recorder.values.structural import Shape, safe_summary
 from recorder.values.text import clip_text
 
 __all__ = ["ValueJson"]
 
 _CACHE_SIZE = 4096
+# Texts kept per thread (see docs/threads.md for the memory): flat containers, objects (each up
+# to _KEPT_SIZE, texts up to _KEPT_TEXT characters) and dict entry heads.
+_KEPT_SIZE = 64
+_KEPT_TEXT = 1024
+_HEADS_SIZE = 512
 _escape = json.encoder.encode_basestring
 
 
@@ -75,6 +90,7 @@ class ValueJson:
         self.limits = limits or EncodeLimits()
         self.encoder = ValueEncoder(writer, self.limits, redact_secrets, value_repr=value_repr)
         self._writer = writer
+        self._shape_of = self.encoder.shape_lookup()
         self._redact = redact_secrets
         self._max_text = self.limits.max_text
         self._t_int = self._t_bool = self._t_float = self._t_str = -1
@@ -84,7 +100,20 @@ class ValueJson:
         self._max_elements = self.limits.max_elements
         self._max_nodes = self.limits.max_nodes
         self._t_error = -1  # known once the redacted marker was built (see redacted)
-        self._t_list = self._t_tuple = self._t_dict = -1
+        self._t_tuple = -1
+        # The ends of list and dict texts, with their type ids ("" until declared).
+        self._list_tail = self._dict_tail = self._tuple_tail = ""
+        #: The text of a dict entry up to its value, per exact str/int key (see _pair_head).
+        self._pair_heads: dict[object, str] = {}
+        #: The text of flat lists and tuples (exact scalar elements only) by ``id``, with their
+        #: type and elements: the same elements (by identity) give the same text again.
+        self._flat: dict[int, tuple[type, tuple[object, ...], str]] = {}
+        #: The same for objects whose fields are all plain scalars and all allowed, by ``id``:
+        #: (shape, attr_action, names and field values, text).
+        self._structs: dict[int, tuple[Shape, Callable[[str], str], tuple[object, ...], str]] = {}
+        #: Object field names that ``_allowed_by`` (the encoder's attr_action) allows.
+        self._allowed_by: Callable[[str], str] | None = None
+        self._allowed: set[str] = set()
         self._budget = 0  # records the container path may still produce for the current value
         #: JSON of recently seen exact ``int``/``str`` values (immutable, so safe to reuse). Only
         #: exact ints and strs are stored, and an int never equals a str, so one dict serves both.
@@ -150,9 +179,16 @@ class ValueJson:
                 tid = self._t_float = self._writer.type_id(KIND_FLOAT, "Float")
             return f'{{"kind":"Float","f":{float.__repr__(value)},"type_id":{tid}}}'
         elif cls is list or cls is tuple or cls is dict:
-            text = self._plain_data(value)
-            if text is not None:
-                return text
+            if self._max_depth > 0:  # else the encoder's truncation marker
+                # The encoder stops expanding once a value has produced max_nodes records.
+                # Staying below that total means it would never have cut anything: same texts.
+                self._budget = self._max_nodes - 1
+                try:
+                    text = self._dict(value, 0) if cls is dict else self._sequence(value, 0)
+                except RecursionError:
+                    text = None  # at the interpreter's stack limit: the encoder copes with it
+                if text is not None:
+                    return text
         else:
             text = self._plain_object(value)
             if text is not None:
@@ -161,80 +197,143 @@ class ValueJson:
 
     # -- plain data: exact containers of exact scalars, without the encoder -----------------------
 
-    def _plain_data(self, value: list[Any] | tuple[Any, ...] | dict[Any, Any]) -> str | None:
-        """The text of a plain-data container, or None to leave it (untouched) to the encoder."""
-        # The encoder stops expanding once a value has produced max_nodes records. Staying below
-        # that total means it would never have cut anything, so the texts agree.
-        self._budget = self.limits.max_nodes - 1
-        try:
-            return self._container(value, 0)
-        except RecursionError:
-            return None  # at the interpreter's stack limit: the encoder knows how to cope
+    # The walks below handle their elements inline (a call per element would cost as much as the
+    # element itself): exact ``str``/``int`` from the cache, containers one level deeper.
 
-    def _container(self, value: Any, depth: int) -> str | None:
-        if depth >= self._max_depth:
-            return None  # the encoder's truncation marker
+    def _sequence(self, value: Any, depth: int) -> str | None:
+        """A list or tuple at ``depth`` (below the depth limit) as text, or None."""
         cls = type(value)
-        if cls is dict:
-            return self._dict(value, depth)
         # A list is copied first (in C) so that another thread cannot change it under the walk;
         # the limits are checked on that copy.
         items = value[:] if cls is list else value
-        if len(items) > self._max_elements:
+        count = len(items)
+        if count > self._max_elements:
             return None
-        self._budget -= len(items)
+        self._budget -= count
         if self._budget <= 0:
             return None
-        parts = []
+        key = id(value)
+        seen = self._flat.get(key)
+        if seen is not None and seen[0] is cls and len(seen[1]) == count and all(
+                map(is_, items, seen[1])):
+            return seen[2]
+        parts: list[str] = []
+        append = parts.append
+        cached = self.cache.get
+        inner = depth + 1
+        text: str | None
+        flat = True  # only scalar elements, so far
         for item in items:
-            text = self._element(item, depth)
+            kind = type(item)
+            if kind is str or kind is int:
+                append(cached(item) or self.value(item))
+                continue
+            if kind is list or kind is tuple:
+                flat = False
+                text = self._sequence(item, inner) if inner < self._max_depth else None
+            elif kind is dict:
+                flat = False
+                text = self._dict(item, inner) if inner < self._max_depth else None
+            elif item is None:
+                text = NONE_VALUE
+            elif kind is bool or kind is float:
+                text = self.value(item)
+            else:
+                return None  # anything else may run user code (repr): the encoder's job
             if text is None:
                 return None
-            parts.append(text)
-        elements = ",".join(parts)
+            append(text)
         # Type ids are declared in the encoder's order (elements first): identical traces.
         if cls is list:
-            tid = self._t_list
-            if tid < 0:
-                tid = self._t_list = self._writer.type_id(KIND_SEQ, "List")
-            return f'{{"kind":"Sequence","elements":[{elements}],"is_slice":false,"type_id":{tid}}}'
-        tid = self._tuple_tid()
-        return f'{{"kind":"Tuple","elements":[{elements}],"type_id":{tid}}}'
+            tail = self._list_tail
+            if not tail:
+                tid = self._writer.type_id(KIND_SEQ, "List")
+                tail = self._list_tail = f'],"is_slice":false,"type_id":{tid}}}'
+            text = f'{{"kind":"Sequence","elements":[{",".join(parts)}{tail}'
+        else:
+            self._tuple_tid()
+            text = f'{{"kind":"Tuple","elements":[{",".join(parts)}{self._tuple_tail}'
+        if flat and len(text) <= _KEPT_TEXT:
+            memo = self._flat
+            if len(memo) >= _KEPT_SIZE:
+                memo.clear()
+            # The elements are kept (immutable scalars, no finalisers), not the container: a
+            # list that dies is not kept alive, and another one at the same address with the
+            # very same elements has the very same text.
+            memo[key] = (cls, items if cls is tuple else tuple(items), text)
+        return text
 
-    def _dict(self, value: dict[Any, Any], depth: int) -> str | None:
+    def _dict(self, value: Any, depth: int) -> str | None:
+        """A dict at ``depth`` (below the depth limit) as text, or None."""
         items = list(value.items())  # one C call: a consistent snapshot, no user code
-        if len(items) > self._max_elements:
+        count = len(items)
+        if count > self._max_elements:
             return None
-        self._budget -= 3 * len(items)  # per entry: the pair, its key and its value
+        self._budget -= 3 * count  # per entry: the pair, its key and its value
         if self._budget <= 0:
             return None
-        pair_tid = self._tuple_tid()
-        parts = []
+        self._tuple_tid()  # declared before the entries, as the encoder does
+        pair_tail = self._tuple_tail
+        heads = self._pair_heads
+        cached = self.cache.get
+        inner = depth + 1
+        parts: list[str] = []
+        append = parts.append
+        text: str | None
         for key, item in items:
-            if type(key) is str and self._redact and is_secret_name(key):
-                return None  # a redacted entry: the encoder writes it
-            key_text = self._element(key, depth)
-            if key_text is None:
+            kind = type(key)
+            head = heads.get(key) if kind is str or kind is int else None
+            if head is None:
+                head = self._pair_head(key, depth)
+            if not head:
+                return None  # a redacted entry, or a key the encoder must write
+            kind = type(item)
+            if kind is str or kind is int:
+                text = cached(item) or self.value(item)
+            elif kind is list or kind is tuple:
+                text = self._sequence(item, inner) if inner < self._max_depth else None
+            elif kind is dict:
+                text = self._dict(item, inner) if inner < self._max_depth else None
+            elif item is None:
+                text = NONE_VALUE
+            elif kind is bool or kind is float:
+                text = self.value(item)
+            else:
                 return None
-            text = self._element(item, depth)
             if text is None:
                 return None
-            parts.append(f'{{"kind":"Tuple","elements":[{key_text},{text}],"type_id":{pair_tid}}}')
-        tid = self._t_dict
-        if tid < 0:
-            tid = self._t_dict = self._writer.type_id(KIND_SEQ, "Dict")
-        elements = ",".join(parts)
-        return f'{{"kind":"Sequence","elements":[{elements}],"is_slice":false,"type_id":{tid}}}'
+            append(f"{head}{text}{pair_tail}")
+        tail = self._dict_tail
+        if not tail:
+            tid = self._writer.type_id(KIND_SEQ, "Dict")
+            tail = self._dict_tail = f'],"is_slice":false,"type_id":{tid}}}'
+        return f'{{"kind":"Sequence","elements":[{",".join(parts)}{tail}'
 
-    def _element(self, item: Any, depth: int) -> str | None:
-        cls = type(item)
-        if cls is int or cls is str:
-            return self.cache.get(item) or self.value(item)
-        if cls is list or cls is tuple or cls is dict:
-            return self._container(item, depth + 1)  # its own record was counted by the parent
-        if item is None or cls is bool or cls is float:
-            return self.value(item)
-        return None  # anything else may run user code (repr): the encoder's job
+    def _pair_head(self, key: Any, depth: int) -> str:
+        """``{"kind":"Tuple","elements":[KEY,`` of a dict entry; "" when the encoder must write it.
+
+        Kept per exact ``str``/``int`` key (their text never changes): a secret-looking key is
+        remembered as "" too. Any other key is looked at once per entry and not kept.
+        """
+        kind = type(key)
+        if kind is str and self._redact and is_secret_name(key):
+            head = ""  # a redacted entry: the encoder writes it
+        elif kind is str or kind is int:
+            head = f'{{"kind":"Tuple","elements":[{self.cache.get(key) or self.value(key)},'
+        else:
+            text = None
+            if kind is list or kind is tuple:
+                text = self._sequence(key, depth + 1) if depth + 1 < self._max_depth else None
+            elif key is None:
+                text = NONE_VALUE
+            elif kind is bool or kind is float:
+                text = self.value(key)
+            return f'{{"kind":"Tuple","elements":[{text},' if text is not None else ""
+        heads = self._pair_heads
+        if len(heads) >= _HEADS_SIZE:
+            heads.clear()
+        heads[key] = head
+        return head
 
     # -- plain structs: program objects whose fields are all exact scalars -----------------------
 
@@ -250,14 +349,19 @@ class ValueJson:
         every field is a plain scalar is checked *before* any action is asked (the actions are
         counted), and the limits must keep every field (as many fields as the encoder would keep).
         """
-        shape = self.encoder.known_shape(value)
+        shape = self._shape_of(id(type(value)))
         if shape is None:
             return None
         if shape.kind == "summary":
             return self._summary(value, shape.name)
         if shape.kind != "struct":
             return None
-        name, fields = shape.name, shape.fields(value)
+        fields = shape.fields(value)
+        seen = self._structs.get(id(value))
+        if (seen is not None and seen[0] is shape and seen[1] is self.encoder.attr_action
+                and len(seen[2]) == 2 * len(fields)
+                and all(map(is_, chain.from_iterable(fields), seen[2]))):
+            return seen[3]  # the same names and field objects (all plain scalars) as then
         if len(fields) > self._max_elements or len(fields) >= self._max_nodes:
             return None
         if self._max_depth <= 0:
@@ -273,7 +377,7 @@ class ValueJson:
             elif field is not None and cls is not bool and cls is not str:
                 return None  # (a long or non-ASCII str is clipped: still of the String type)
         try:
-            return self._struct_text(name, fields)
+            return self._struct_text(value, shape, fields)
         except RecursionError:
             return None  # at the interpreter's stack limit: the encoder knows how to cope
 
@@ -285,24 +389,47 @@ class ValueJson:
             return None
         return f'{{"kind":"Raw","r":{_escape(text)},"type_id":{self.encoder.raw_type(name)}}}'
 
-    def _struct_text(self, name: str, fields: list[tuple[str, object]]) -> str:
+    def _struct_text(self, value: object, shape: Shape, fields: list[tuple[str, object]]) -> str:
         attr_action = self.encoder.attr_action
+        if attr_action is not self._allowed_by:
+            # The action of a name never changes for one attr_action (a trace filter's scope, or
+            # the built-in rule), and "allow" is not counted: a name found allowed needs no call.
+            self._allowed_by = attr_action
+            self._allowed = set()
+        allowed = self._allowed
+        cached = self.cache.get
+        counted = False  # some field redacted or dropped: its action is asked (counted) each time
         names: list[str] = []
         parts: list[str] = []
         type_ids: list[int] = []
         for field_name, field in fields:
-            action = attr_action(field_name)
-            if action == "drop":
-                continue
+            if field_name not in allowed:
+                action = attr_action(field_name)
+                if action == "drop":
+                    counted = True
+                    continue
+                if action != "allow":
+                    counted = True
+                    names.append(field_name)
+                    parts.append(self.redacted)
+                    type_ids.append(self._t_error)
+                    continue
+                if len(allowed) >= _CACHE_SIZE:
+                    allowed.clear()
+                allowed.add(field_name)
             names.append(field_name)
-            if action == "allow":
-                parts.append(self.value(field))
-                type_ids.append(self._scalar_tid(field))
-            else:
-                parts.append(self.redacted)
-                type_ids.append(self._t_error)
-        tid = self.encoder.struct_type(name, names, type_ids)
-        return f'{{"kind":"Struct","field_values":[{",".join(parts)}],"type_id":{tid}}}'
+            cls = type(field)
+            parts.append((cached(field) if cls is int or cls is str else None) or self.value(field))
+            type_ids.append(self._scalar_tid(field))
+        tid = self.encoder.struct_type(shape.name, names, type_ids)
+        text = f'{{"kind":"Struct","field_values":[{",".join(parts)}],"type_id":{tid}}}'
+        if not counted and len(text) <= _KEPT_TEXT:
+            memo = self._structs
+            if len(memo) >= _KEPT_SIZE:
+                memo.clear()
+            # As for flat lists: the names and field values are kept, not the object.
+            memo[id(value)] = (shape, attr_action, tuple(chain.from_iterable(fields)), text)
+        return text
 
     def _scalar_tid(self, value: object) -> int:
         """The type id of a plain scalar whose record :meth:`value` has just given.
@@ -329,4 +456,5 @@ class ValueJson:
         tid = self._t_tuple
         if tid < 0:
             tid = self._t_tuple = self._writer.type_id(KIND_TUPLE, "Tuple")
+            self._tuple_tail = f'],"type_id":{tid}}}'
         return tid

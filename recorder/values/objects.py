@@ -45,6 +45,10 @@ __all__ = ["ObjectEncoding"]
 _SHAPE_CACHE = 4096
 
 
+def _nothing(key: int) -> Shape | None:
+    return None
+
+
 class ObjectEncoding:
     """The program-object half of the encoder (see the module docstring)."""
 
@@ -109,6 +113,13 @@ class ObjectEncoding:
         if self.value_repr:
             return None
         return self._shapes.get(id(type(value)))
+
+    def shape_lookup(self) -> Callable[[int], Shape | None]:
+        """:meth:`known_shape` as one C call: the lookup by ``id(type(value))`` (for hot paths).
+
+        In the ``repr`` mode it finds nothing, as :meth:`known_shape`.
+        """
+        return _nothing if self.value_repr else self._shapes.get
 
     def struct_type(self, name: str, names: list[str], type_ids: list[int]) -> int:
         """The type id of a ``Struct`` of class ``name`` with these fields (declared once)."""

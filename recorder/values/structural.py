@@ -137,28 +137,24 @@ class Shape:
         """``value``'s ``__dict__`` entries, then its set slots (no program code runs)."""
         found: list[tuple[str, object]] = []
         cls = type(value)
-        if self.dict_descriptor is not None:
-            _dict_fields(self.dict_descriptor, value, cls, found)
+        descriptor = self.dict_descriptor
+        if descriptor is not None:
+            try:
+                namespace = descriptor.__get__(value, cls)
+            except Exception:  # noqa: REC005 - no instance dict: no fields from it
+                namespace = None
+            # Exact or subclass: read with dict's own method (a call fewer than a helper: this
+            # runs for every object at every step).
+            if issubclass(type(namespace), dict):
+                for name, field in dict.items(namespace):
+                    if type(name) is str:
+                        found.append((name, field))
         for name, descriptor in self.slots:
             try:
                 found.append((name, descriptor.__get__(value, cls)))
             except AttributeError:
                 continue  # an unset slot: nothing to show
         return found
-
-
-def _dict_fields(
-    descriptor: Any, value: object, cls: type, found: list[tuple[str, object]],
-) -> None:
-    try:
-        namespace = descriptor.__get__(value, cls)
-    except Exception:  # noqa: REC005 - no instance dict: no fields from it
-        return
-    if not issubclass(type(namespace), dict):  # exact or subclass: read with dict's own method
-        return
-    for name, field in dict.items(namespace):
-        if type(name) is str:
-            found.append((name, field))
 
 
 def safe_summary(value: object) -> str:

@@ -114,7 +114,9 @@ def test_plain_data_cut_by_a_limit_goes_to_the_encoder() -> None:
     limits = EncodeLimits(max_depth=2, max_elements=3, max_nodes=8)
     cyclic: list[object] = [1]
     cyclic.append(cyclic)
-    for value in ([1, 2, 3, 4], [[[1]]], [list(range(3))] * 3, cyclic, {"token": 1}):
+    for value in ([1, 2, 3, 4], [[[1]]], [list(range(3))] * 3, cyclic, {"token": 1},
+                  {"k": [[1]]}, {"k": {"j": {"i": 1}}}, [{"k": [1]}], {((1,),): 1},
+                  {"a": [1, 2, 3, 4]}, {"k": {"j": {}}}, [[{}]], {"k": [[]]}, [{(1,): 1}]):
         _, fast, _, reference = _pair(limits)
         text = fast.value(value)
         assert text == _dumps(reference.encode(value))
@@ -255,3 +257,195 @@ def test_objects_without_fields_are_the_encoders_summary(make: Callable[[], obje
     fast_writer.flush()
     reference_writer.flush()
     assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+
+
+# -- texts kept between values: never stale -------------------------------------------------------
+
+def _mutations() -> list[tuple[str, Callable[[list[object]], None]]]:
+    def assign(index: int, item: object) -> Callable[[list[object]], None]:
+        return lambda target: target.__setitem__(index, item)
+
+    return [
+        ("unchanged", lambda target: None),
+        ("equal, not identical", assign(0, int("1000001"))),
+        ("str element replaced", assign(1, "b")),
+        ("appended", lambda target: target.append(2.5)),
+        ("bool for the int it equals", assign(0, True)),
+        ("float for the int it equals", assign(0, 1.0)),
+        ("nested list", assign(0, [1])),
+        ("program object", assign(0, Shy())),
+        ("scalars again", assign(0, None)),
+        ("cleared", lambda target: target.clear()),
+    ]
+
+
+def test_a_list_changed_in_place_is_encoded_again() -> None:
+    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
+    target: list[object] = [1000001, "a", (1, "t")]
+    container: dict[object, object] = {"k": target, 1: (2, 3)}
+    for name, mutate in _mutations():
+        mutate(target)
+        for value in (target, container, [target, target], tuple(target)):
+            assert fast.value(value) == _dumps(reference.encode(value)), name
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+
+
+@given(st.lists(st.lists(st.sampled_from([0, 1, 1.0, True, None, "a", "b", 2**70]), max_size=4)),
+       tight | st.just(LIMITS))
+def test_lists_at_the_same_address_get_their_own_text(
+    contents: list[list[object]], limits: EncodeLimits,
+) -> None:
+    # One list object refilled with each content in turn, then kept at two depths (the budget
+    # left at the second place differs): the text must follow the content and the place.
+    _, fast, _, reference = _pair(limits)
+    target: list[object] = []
+    for content in contents:
+        target[:] = content
+        for value in (target, [target], {"k": target, "j": [target]}):
+            assert fast.value(value) == _dumps(reference.encode(value))
+
+
+@pytest.mark.parametrize("keys", [
+    [True, 1, 1.0, "1"], ["password", "name", "password"], [("a", 1), ("a", 1)], ["x" * 60, "é"],
+], ids=["equal keys of other types", "secret key again", "tuple keys", "clipped keys"])
+def test_dict_entries_kept_per_key_follow_the_key_type(keys: list[object]) -> None:
+    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
+    for index, key in enumerate(keys):
+        value = {key: index, "other": [key]}
+        assert fast.value(value) == _dumps(reference.encode(value)), key
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+
+
+def _reversed_fields(target: Record) -> None:
+    fields = list(target.__dict__.items())
+    target.__dict__.clear()
+    target.__dict__.update(reversed(fields))
+
+
+def _object_changes() -> list[tuple[str, Callable[[Record], None]]]:
+    def assign(name: str, item: object) -> Callable[[Record], None]:
+        return lambda target: setattr(target, name, item)
+
+    return [
+        ("unchanged", lambda target: None),
+        ("equal, not identical", assign("x", int("1000001"))),
+        ("bool for the int it equals", assign("x", True)),
+        ("field added", assign("token", "t")),
+        ("field removed", lambda target: delattr(target, "token")),
+        ("program object", assign("y", Shy())),
+        ("scalar again", assign("y", 2.5)),
+        ("fields reordered", _reversed_fields),
+    ]
+
+
+@pytest.mark.parametrize("chosen", [{}, {"token": "redact"}, {"x": "drop"}],
+                         ids=["all allowed", "redacted field", "dropped field"])
+def test_an_object_changed_in_place_is_encoded_again(chosen: dict[str, str]) -> None:
+    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
+    fast_actions, reference_actions = CountingActions(chosen), CountingActions(chosen)
+    target = Record()
+    target.x, target.y = 1000001, "a"  # type: ignore[attr-defined]
+    fast.value(Record())  # the shape is known from now on
+    reference.encode(Record())
+    for name, change in _object_changes():
+        change(target)
+        # The same object under the built-in rule and under a trace filter's actions in turn.
+        for filtered in (False, True, True):
+            fast.encoder.attr_action = fast_actions if filtered else fast.encoder._secret_attr
+            reference.attr_action = reference_actions if filtered else reference._secret_attr
+            assert fast.value(target) == _dumps(reference.encode(target)), name
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+    assert fast_actions.counted == reference_actions.counted
+
+
+# -- the fast path's own reach: values at the very limits, and kept texts used again ------------
+
+EXACT = EncodeLimits(max_depth=2, max_elements=3, max_text=5, max_nodes=12)
+
+
+@pytest.mark.parametrize("value", [
+    -(2**63), 2**63 - 1, "abcde", [1, 2, 3], ("a", "b", "c"), [[1, 2, 3], [4, 5, 6], [7]],
+    {"k": [1, 2, 3]}, [[1, 2], {"a": 1, "b": 2}], {1: (2,), "b": 4, None: 5.5}, {(1, 2): True},
+], ids=["i64 min", "i64 max", "max_text", "max_elements", "tuple", "max_nodes - 1 records",
+        "dict at max_depth", "dict inside", "keys of three types", "tuple key"])
+def test_values_at_the_limits_never_reach_the_encoder(value: object) -> None:
+    fast_writer, fast, reference_writer, reference = _pair(EXACT)
+    expected = _dumps(reference.encode(value))
+    fast.encoder = NoEncoder()  # type: ignore[assignment]
+    assert fast.value(value) == expected
+    assert fast.value(value) == expected  # the second time from the kept texts, if any
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("value", [[1, "a"], ("a",), {"k": 1}], ids=["list", "tuple", "dict"])
+def test_flat_containers_at_depth_limit_one_never_reach_the_encoder(value: object) -> None:
+    _, fast, _, reference = _pair(EncodeLimits(max_depth=1))
+    expected = _dumps(reference.encode(value))
+    fast.encoder = NoEncoder()  # type: ignore[assignment]
+    assert fast.value(value) == expected
+
+
+class CountingCache(dict[object, str]):
+    """The cache of scalar texts, counting the lookups of the container walks."""
+
+    lookups = 0
+
+    def get(self, key: object, default: str | None = None) -> str | None:  # type: ignore[override]
+        CountingCache.lookups += 1
+        return super().get(key, default)
+
+
+# (a dict's entries are walked again, with the scalar values among them, but not its containers)
+@pytest.mark.parametrize(("make", "lookups"), [
+    (lambda: [1, "a", 2.5, None, True], 0), (lambda: (1, "a"), 0),
+    (lambda: [[1, "a"], (2, "b")], 0), (lambda: {"k": (1, 2), 3: "x", 4: [5, 6]}, 1),
+], ids=["flat list", "flat tuple", "flat elements", "dict of flat values"])
+def test_an_unchanged_container_is_not_walked_again(
+    make: Callable[[], object], lookups: int,
+) -> None:
+    _, fast, _, reference = _pair(LIMITS)
+    fast.cache = CountingCache()
+    value = make()
+    assert fast.value(value) == _dumps(reference.encode(value))
+    CountingCache.lookups = 0
+    assert fast.value(value) == _dumps(reference.encode(value))
+    assert CountingCache.lookups == lookups
+
+
+def test_an_unchanged_object_is_not_read_again() -> None:
+    _, fast, _, reference = _pair(LIMITS)
+    fast_actions, reference_actions = CountingActions({}), CountingActions({})
+    asked: list[str] = []
+    fast.encoder.attr_action = lambda name: asked.append(name) or fast_actions(name)
+    reference.attr_action = reference_actions
+    fast.cache = CountingCache()
+    target = Record()
+    target.x, target.y = 1, "a"  # type: ignore[attr-defined]
+    fast.value(Record())
+    reference.encode(Record())
+    for number in range(3):
+        target.x = number  # type: ignore[attr-defined]  # (a changed object is read again)
+        assert fast.value(target) == _dumps(reference.encode(target))
+    assert asked == ["x", "y"]  # each allowed name asked once, then known
+    CountingCache.lookups = 0
+    assert fast.value(target) == _dumps(reference.encode(target))
+    assert CountingCache.lookups == 0
+
+
+def test_a_list_whose_inner_containers_change_in_place_is_encoded_again() -> None:
+    _, fast, _, reference = _pair(LIMITS)
+    inner_list: list[object] = [1]
+    inner_dict: dict[object, object] = {"k": 1}
+    outer = [inner_list, inner_dict]
+    for step in range(3):
+        inner_list.append(step)
+        inner_dict[step] = "v"
+        assert fast.value(outer) == _dumps(reference.encode(outer)), step
