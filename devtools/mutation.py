@@ -34,6 +34,7 @@ TESTS: dict[str, list[str]] = {
     "recorder/output/swap.py": ["tests/output"],
     "recorder/output/files.py": ["tests/output"],
     "recorder/tracing/valuejson.py": ["tests/recording/test_valuejson.py"],
+    "recorder/tracing/structjson.py": ["tests/recording/test_valuejson.py"],
     "recorder/lifecycle.py": ["tests/session/test_lifecycle.py"],
     # (Not test_atomic_runs.py: it reads the bytecode of the source, which mutmut rewrites.)
     "recorder/trace_threads.py": [

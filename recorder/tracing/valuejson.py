@@ -13,8 +13,8 @@ dict entry per exact ``str``/``int`` key, and the text of a *flat* list or tuple
 elements only) by ``id``, with its elements: it is used again only when the container at that
 address holds the very same element objects (compared by identity, in C), so a list changed in
 place is encoded again. Only the elements are kept (immutable scalars), never the container.
-The text of a program object whose fields are all plain scalars, all allowed, is kept the same
-way (its field names and values, and the ``attr_action`` it was made under).
+Program objects (a ``Raw`` summary, or a ``Struct`` of plain scalars, kept the same way) are
+written by the :class:`~recorder.tracing.structjson.StructJson` half of the class.
 
 The container path runs no user code at all (it looks only at exact builtin types), so when it
 meets anything else it gives up *before* any ``repr`` ran and the value goes, whole, through the
@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from itertools import chain
 from operator import is_
 from typing import Any
 
 from recorder.events import NONE_VALUE
 from recorder.trace_writer import TraceWriter
+from recorder.tracing.structjson import CACHE_SIZE, KEPT_SIZE, KEPT_TEXT, StructJson, escape
 from recorder.values.encoder import ValueEncoder
 from recorder.values.limits import EncodeLimits
 from recorder.values.records import (
@@ -47,18 +47,11 @@ from recorder.values.records import (
     REDACTED,
 )
 from recorder.values.redaction import is_secret_name
-from recorder.values.structural import Shape, safe_summary
-from recorder.values.text import clip_text
+from recorder.values.structural import Shape
 
 __all__ = ["ValueJson"]
 
-_CACHE_SIZE = 4096
-# Texts kept per thread (see docs/threads.md for the memory): flat containers, objects (each up
-# to _KEPT_SIZE, texts up to _KEPT_TEXT characters) and dict entry heads.
-_KEPT_SIZE = 64
-_KEPT_TEXT = 1024
-_HEADS_SIZE = 512
-_escape = json.encoder.encode_basestring
+_HEADS_SIZE = 512  # dict entry heads kept per thread
 
 
 def _record_dumps() -> Callable[[object], str]:
@@ -73,14 +66,14 @@ def _record_dumps() -> Callable[[object], str]:
         return json.JSONEncoder(
             ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=False
         ).encode
-    encode = c_make_encoder(None, None, _escape, None, ":", ",", False, False, False)
+    encode = c_make_encoder(None, None, escape, None, ":", ",", False, False, False)
     return lambda record: "".join(encode(record, 0))
 
 
 _dumps = _record_dumps()
 
 
-class ValueJson:
+class ValueJson(StructJson):
     """Encodes values to ValueRecord JSON text (which names are redacted: the trace filter)."""
 
     def __init__(
@@ -121,7 +114,7 @@ class ValueJson:
 
     def _remember(self, value: object, record: str) -> None:
         cache = self.cache
-        if len(cache) >= _CACHE_SIZE:
+        if len(cache) >= CACHE_SIZE:
             cache.clear()  # bounded memory: values vary without end in some programs
         cache[value] = record
 
@@ -163,7 +156,7 @@ class ValueJson:
                     tid = self._t_str
                     if tid < 0:
                         tid = self._t_str = self._writer.type_id(KIND_STRING, "String")
-                    record = f'{{"kind":"String","text":{_escape(value)},"type_id":{tid}}}'
+                    record = f'{{"kind":"String","text":{escape(value)},"type_id":{tid}}}'
                     self._remember(value, record)
                 return record
         elif value is None:
@@ -253,9 +246,9 @@ class ValueJson:
         else:
             self._tuple_tid()
             text = f'{{"kind":"Tuple","elements":[{",".join(parts)}{self._tuple_tail}'
-        if flat and len(text) <= _KEPT_TEXT:
+        if flat and len(text) <= KEPT_TEXT:
             memo = self._flat
-            if len(memo) >= _KEPT_SIZE:
+            if len(memo) >= KEPT_SIZE:
                 memo.clear()
             # The elements are kept (immutable scalars, no finalisers), not the container: a
             # list that dies is not kept alive, and another one at the same address with the
@@ -334,123 +327,6 @@ class ValueJson:
             heads.clear()
         heads[key] = head
         return head
-
-    # -- plain structs: program objects whose fields are all exact scalars -----------------------
-
-    def _plain_object(self, value: object) -> str | None:
-        """The text of a program object read without records, or None for the encoder.
-
-        Two kinds: an object with no readable fields is the ``Raw`` summary of its class (a
-        generator, an iterator, a C object), and a ``Struct`` whose fields are all plain scalars.
-
-        The encoder's rules, without its records: each field's action (the trace filter's, or
-        the secret-name redaction) is asked once and in field order, scalar types are declared in
-        that order and the struct type after them, as :meth:`ValueEncoder.encode` does. Whether
-        every field is a plain scalar is checked *before* any action is asked (the actions are
-        counted), and the limits must keep every field (as many fields as the encoder would keep).
-        """
-        shape = self._shape_of(id(type(value)))
-        if shape is None:
-            return None
-        if shape.kind == "summary":
-            return self._summary(value, shape.name)
-        if shape.kind != "struct":
-            return None
-        fields = shape.fields(value)
-        seen = self._structs.get(id(value))
-        if (seen is not None and seen[0] is shape and seen[1] is self.encoder.attr_action
-                and len(seen[2]) == 2 * len(fields)
-                and all(map(is_, chain.from_iterable(fields), seen[2]))):
-            return seen[3]  # the same names and field objects (all plain scalars) as then
-        if len(fields) > self._max_elements or len(fields) >= self._max_nodes:
-            return None
-        if self._max_depth <= 0:
-            return None
-        for _, field in fields:
-            cls = type(field)
-            if cls is int:
-                if not I64_MIN <= field <= I64_MAX:  # type: ignore[operator]
-                    return None  # a BigInt: not of the Int type
-            elif cls is float:
-                if field - field != 0.0:  # type: ignore[operator]  # NaN or infinite
-                    return None
-            elif field is not None and cls is not bool and cls is not str:
-                return None  # (a long or non-ASCII str is clipped: still of the String type)
-        try:
-            return self._struct_text(value, shape, fields)
-        except RecursionError:
-            return None  # at the interpreter's stack limit: the encoder knows how to cope
-
-    def _summary(self, value: object, name: str) -> str | None:
-        """The ``Raw`` summary of an object without readable fields (as the encoder's)."""
-        try:
-            text = clip_text(safe_summary(value), self._max_text)
-        except Exception:  # noqa: REC005 - the encoder records (and counts) the same failure
-            return None
-        return f'{{"kind":"Raw","r":{_escape(text)},"type_id":{self.encoder.raw_type(name)}}}'
-
-    def _struct_text(self, value: object, shape: Shape, fields: list[tuple[str, object]]) -> str:
-        attr_action = self.encoder.attr_action
-        if attr_action is not self._allowed_by:
-            # The action of a name never changes for one attr_action (a trace filter's scope, or
-            # the built-in rule), and "allow" is not counted: a name found allowed needs no call.
-            self._allowed_by = attr_action
-            self._allowed = set()
-        allowed = self._allowed
-        cached = self.cache.get
-        counted = False  # some field redacted or dropped: its action is asked (counted) each time
-        names: list[str] = []
-        parts: list[str] = []
-        type_ids: list[int] = []
-        for field_name, field in fields:
-            if field_name not in allowed:
-                action = attr_action(field_name)
-                if action == "drop":
-                    counted = True
-                    continue
-                if action != "allow":
-                    counted = True
-                    names.append(field_name)
-                    parts.append(self.redacted)
-                    type_ids.append(self._t_error)
-                    continue
-                if len(allowed) >= _CACHE_SIZE:
-                    allowed.clear()
-                allowed.add(field_name)
-            names.append(field_name)
-            cls = type(field)
-            parts.append((cached(field) if cls is int or cls is str else None) or self.value(field))
-            type_ids.append(self._scalar_tid(field))
-        tid = self.encoder.struct_type(shape.name, names, type_ids)
-        text = f'{{"kind":"Struct","field_values":[{",".join(parts)}],"type_id":{tid}}}'
-        if not counted and len(text) <= _KEPT_TEXT:
-            memo = self._structs
-            if len(memo) >= _KEPT_SIZE:
-                memo.clear()
-            # As for flat lists: the names and field values are kept, not the object.
-            memo[id(value)] = (shape, attr_action, tuple(chain.from_iterable(fields)), text)
-        return text
-
-    def _scalar_tid(self, value: object) -> int:
-        """The type id of a plain scalar whose record :meth:`value` has just given.
-
-        Looked up again when not known yet: a record from the cache that threads share does not
-        set this thread's ids (the type is declared already, so nothing new is written).
-        """
-        cls = type(value)
-        if cls is int:
-            if self._t_int < 0:
-                self._t_int = self._writer.type_id(KIND_INT, "Int")
-            return self._t_int
-        if cls is str:
-            if self._t_str < 0:
-                self._t_str = self._writer.type_id(KIND_STRING, "String")
-            return self._t_str
-        if cls is float:
-            return self._t_float  # set by value(): floats are not cached
-        if cls is bool:
-            return self._t_bool
-        return 0  # None
 
     def _tuple_tid(self) -> int:
         tid = self._t_tuple
