@@ -144,3 +144,16 @@ class DirLayer:
 
     def create(self, name: str) -> DirFile:
         return DirFile(self.path / name, self.fail_after if name == "trace.json" else None)
+
+
+class MemorySink:
+    """An output file that keeps every byte written to it (``data``)."""
+
+    def __init__(self) -> None:
+        self.data = b""
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+    def close(self) -> None:
+        pass

@@ -149,18 +149,17 @@ def test_the_first_step_records_what_f_locals_holds(
 # A hook of the program itself runs before the recorder's line callback (3.12+: its settrace and
 # setprofile hooks are sys.monitoring tools with higher ids) or after the recorder's call event
 # (3.11: setprofile), and may change a variable there, as a debugger's "!x = 99" does.
-HOOKS = {
-    "settrace": """
+#: A program whose settrace hook rebinds ``x`` in ``f`` at line LINE (as a debugger's "!x = 99").
+SETTRACE_HOOK = """
 import sys
 
 def f(x):
-    y = x + 1
-    return y
+BODY
 
 def tracer(frame, event, arg):
     if frame.f_code.co_name != "f":
         return None
-    if event == "line" and frame.f_lineno == 4:
+    if event == "line" and frame.f_lineno == LINE:
         frame.f_locals["x"] = 99
         if sys.version_info < (3, 13):
             import ctypes
@@ -170,7 +169,9 @@ def tracer(frame, event, arg):
 sys.settrace(tracer)
 print(f(1))
 sys.settrace(None)
-""",
+"""
+HOOKS = {
+    "settrace": SETTRACE_HOOK.replace("BODY", "    y = x + 1\n    return y").replace("LINE", "4"),
     "setprofile": """
 import sys
 
@@ -349,28 +350,9 @@ def test_from_3_13_a_callee_may_rebind_its_callers_variables(
     assert (forced == reference) == (sys.version_info < (3, 13))
 
 
-LATER_HOOK = """
-import sys
-
-def f(x):
-    if x:
-        return x + 1
-    return 0
-
-def tracer(frame, event, arg):
-    if frame.f_code.co_name != "f":
-        return None
-    if event == "line" and frame.f_lineno == 5:
-        frame.f_locals["x"] = 99
-        if sys.version_info < (3, 13):
-            import ctypes
-            ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))
-    return tracer
-
-sys.settrace(tracer)
-print(f(1))
-sys.settrace(None)
-"""
+#: The hook at the second Step of a function that binds no variable (args_only).
+LATER_HOOK = SETTRACE_HOOK.replace(
+    "BODY", "    if x:\n        return x + 1\n    return 0").replace("LINE", "5")
 
 
 @pytest.mark.parametrize("variant", ["real", "broken"])

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from recording_support import MemorySink
 
 from recorder.trace_writer import TraceWriter
 from recorder.tracing.filters import CodeFilter
@@ -30,19 +31,8 @@ def pure(x):  # type: ignore[no-untyped-def]  # binds no local: args_only
     return 0
 
 
-class Sink:
-    def __init__(self) -> None:
-        self.data = b""
-
-    def write(self, data: bytes) -> None:
-        self.data += data
-
-    def close(self) -> None:
-        pass
-
-
-def _recorder() -> tuple[FrameRecorder, Sink]:
-    sink = Sink()
+def _recorder() -> tuple[FrameRecorder, MemorySink]:
+    sink = MemorySink()
     writer = TraceWriter(sink)
     writer.begin("/prog.py")
     return FrameRecorder(writer, ValueJson(writer), CodeFilter()), sink

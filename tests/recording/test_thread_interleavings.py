@@ -14,6 +14,7 @@ from typing import Any
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from recording_support import MemorySink
 
 from recorder.trace_check import check_events
 from recorder.trace_compare import deinterleave
@@ -27,17 +28,6 @@ from recorder.tracing.valuejson import ValueJson
 def traced(x: int) -> int:  # the code object the test records
     y = x + 1
     return y
-
-
-class MemorySink:
-    def __init__(self) -> None:
-        self.data = b""
-
-    def write(self, data: bytes) -> None:
-        self.data += data
-
-    def close(self) -> None:
-        pass
 
 
 ACTIONS = st.lists(

@@ -10,25 +10,12 @@ from collections.abc import Callable, Iterator
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
+from recording_support import MemorySink
 
 from recorder.trace_writer import TraceWriter
 from recorder.tracing.valuejson import ValueJson
 from recorder.values.encoder import ValueEncoder
 from recorder.values.limits import EncodeLimits
-
-
-class NullSink:
-    """Keeps what the writer flushed (the declared types, for comparing two writers)."""
-
-    def __init__(self) -> None:
-        self.data = b""
-
-    def write(self, data: bytes) -> None:
-        self.data += data
-
-    def close(self) -> None:
-        pass
-
 
 LIMITS = EncodeLimits(max_depth=4, max_elements=64, max_text=50, max_nodes=512)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -42,7 +29,7 @@ scalars = (
 
 @given(scalars)
 def test_fast_path_equals_the_encoder(value: object) -> None:
-    writer = TraceWriter(NullSink())
+    writer = TraceWriter(MemorySink())
     writer.type_id(30, "None")
     fast = ValueJson(writer, LIMITS)
     reference = ValueEncoder(writer, LIMITS)
@@ -52,7 +39,7 @@ def test_fast_path_equals_the_encoder(value: object) -> None:
 @given(st.sampled_from(["password", "api_key", "sessionId"]), scalars)
 def test_the_redacted_record_is_the_encoders(name: str, value: object) -> None:
     # Which names are redacted is the trace filter's decision (tests/filters); the record is one.
-    writer = TraceWriter(NullSink())
+    writer = TraceWriter(MemorySink())
     writer.type_id(30, "None")
     fast = ValueJson(writer, LIMITS)
     reference = ValueEncoder(writer, LIMITS)
@@ -60,7 +47,7 @@ def test_the_redacted_record_is_the_encoders(name: str, value: object) -> None:
 
 
 def test_dict_key_redaction_can_be_switched_off() -> None:
-    writer = TraceWriter(NullSink())
+    writer = TraceWriter(MemorySink())
     writer.type_id(30, "None")
     values = ValueJson(writer, LIMITS, redact_secrets=False)
     assert "redacted" not in values.value({"password": 7})
@@ -94,7 +81,7 @@ tight = st.builds(
 
 
 def _pair(limits: EncodeLimits) -> tuple[TraceWriter, ValueJson, TraceWriter, ValueEncoder]:
-    fast_writer, reference_writer = TraceWriter(NullSink()), TraceWriter(NullSink())
+    fast_writer, reference_writer = TraceWriter(MemorySink()), TraceWriter(MemorySink())
     return fast_writer, ValueJson(fast_writer, limits), reference_writer, ValueEncoder(
         reference_writer, limits
     )
@@ -124,9 +111,9 @@ def test_plain_data_cut_by_a_limit_goes_to_the_encoder() -> None:
 
 
 def test_other_elements_are_repred_once_per_value_in_repr_mode() -> None:
-    writer = TraceWriter(NullSink())
+    writer = TraceWriter(MemorySink())
     fast = ValueJson(writer, LIMITS, value_repr=True)
-    reference = ValueEncoder(TraceWriter(NullSink()), LIMITS, value_repr=True)
+    reference = ValueEncoder(TraceWriter(MemorySink()), LIMITS, value_repr=True)
     value = [1, {"k": (2, Shy())}, "s"]
     Shy.calls = 0
     text = fast.value(value)
