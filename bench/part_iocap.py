@@ -84,6 +84,6 @@ def run(ctx: Context) -> PartResult:
     rows, verdicts = _rows(ctx, reps, count)
     body = table.render(("variant", "wall, median (min-max)", "x proxies", "extra per write"),
                         rows, right=(1, 2, 3))
-    intro = (f"## 6. I/O capture\n\n`helpers/write_loop.py`, {count:,} lines of 64 bytes to a "
+    intro = (f"## 7. I/O capture\n\n`helpers/write_loop.py`, {count:,} lines of 64 bytes to a "
              f"file from an untraced loop, {reps} runs per variant, alternating.\n\n")
     return PartResult(intro + body + "\n" + "".join(v + "\n" for v in verdicts), verdicts)

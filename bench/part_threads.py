@@ -181,6 +181,6 @@ def run(ctx: Context) -> PartResult:
     """Run part 6 and return its Markdown section."""
     threads_text, threads_verdicts = _threads_section(ctx)
     single_text, single_verdicts = _single_section(ctx)
-    text = ("## 6. Threads\n\n### Four threads against one\n\n" + threads_text
+    text = ("## 8. Threads\n\n### Four threads against one\n\n" + threads_text
             + "\n### What thread support costs a single-threaded program\n\n" + single_text)
     return PartResult(text, threads_verdicts + single_verdicts)

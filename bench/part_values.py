@@ -124,7 +124,7 @@ def run(ctx: Context) -> PartResult:
     headers = ["program", "recorder", "time", "trace.json", "events", "bytes/event",
                "peak memory", "output as untraced"]
     text = "\n".join([
-        "## Values on real programs (site-packages traced, Python 3.12)", "",
+        "## 5. Values on real programs (site-packages traced, Python 3.12)", "",
         __doc__.split("\n\n")[1].replace("\n", " ") if __doc__ else "", "",
         table.render(headers, rows, right=[2, 3, 4, 5, 6]), "",
         "Largest variables in our traces (bytes of `Value` events):", "",
