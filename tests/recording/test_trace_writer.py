@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import PurePosixPath
 
 import pytest
 
@@ -312,3 +313,41 @@ def test_a_step_unit_that_fills_the_chunk_is_flushed_with_it(full: bool) -> None
     writer.emit_batch([STEP, STEP], 2 * len(STEP))
     assert len(sink.writes) == written + full
     assert writer._buf == ([] if full else [STEP, STEP])
+
+
+def test_side_files_keep_non_ascii_replace_lone_surrogates_and_indent_the_metadata() -> None:
+    files = Files()
+    writer = TraceWriter(files.create("trace.json"))
+    writer.begin("/abs/prög.py")
+    writer.path_id("/abs/bad\udc80.py")  # a file name that is not valid UTF-8
+    writer.close(NONE_VALUE)
+    metadata = TraceMetadata(program="/abs/prög.py", args=["\udc80", PurePosixPath("/p")],
+                             workdir="/w", policy=RecorderPolicy(), run_id="r", trace_id="t",
+                             backend="settrace", exit_code=0, exit_label="exit")
+    writer.write_side_files(files, metadata)
+    assert files.files["trace_paths.json"].data == '["/abs/prög.py", "/abs/bad?.py"]'.encode()
+    meta = files.files["trace_metadata.json"].data
+    assert meta.startswith(b'{\n  "')  # indented by 2, for people reading it
+    assert '"program": "/abs/prög.py"'.encode() in meta  # non-ASCII kept, not \\u-escaped
+    assert b'"args": [\n    "?",\n    "/p"\n  ]' in meta  # replaced; other objects as str()
+
+
+class FailingCopies:
+    """Source copies whose writing fails: a partial trace is whole without them."""
+
+    def see(self, path: str) -> None:
+        pass
+
+    def write_pending(self) -> None:
+        raise enverr(ErrorCode.DISK_FULL, "no space left for the copies", path="files")
+
+
+def test_close_partial_writes_the_buffer_even_when_the_copies_fail() -> None:
+    sink = Sink()
+    writer = TraceWriter(sink)
+    writer.begin("/abs/prog.py")
+    writer.sources = FailingCopies()
+    writer.emit_batch(['{"Step":"\ud800"}'], 13)
+    writer.close_partial()
+    assert sink.data.endswith(b'{"Step":"?"}\n]\n')  # the buffer, a surrogate replaced, then ]
+    assert sink.closed
