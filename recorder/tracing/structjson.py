@@ -81,12 +81,28 @@ class StructJson:
             return self._summary(value, shape.name)
         if shape.kind != "struct":
             return None
-        fields = shape.fields(value)
         seen = self._structs.get(id(value))
-        if (seen is not None and seen[0] is shape and seen[1] is self.encoder.attr_action
-                and len(seen[2]) == 2 * len(fields)
-                and all(map(is_, chain.from_iterable(fields), seen[2]))):
-            return seen[3]  # the same names and field objects (all plain scalars) as then
+        if seen is not None and seen[0] is shape and seen[1] is self.encoder.attr_action:
+            names_values = seen[2]
+            namespace = None
+            if not shape.slots:
+                # Only a __dict__: compared as it is, without building the field list first.
+                try:
+                    namespace = shape.dict_descriptor.__get__(value, type(value))
+                except Exception:  # noqa: REC005 - no instance dict: the field list decides
+                    namespace = None
+            if type(namespace) is dict:  # (all its keys are str when it matches)
+                if (2 * len(namespace) == len(names_values)
+                        and all(map(is_, chain.from_iterable(namespace.items()), names_values))):
+                    return seen[3]  # the same names and field objects (plain scalars) as then
+                fields = shape.fields(value)
+            else:
+                fields = shape.fields(value)
+                if (len(names_values) == 2 * len(fields)
+                        and all(map(is_, chain.from_iterable(fields), names_values))):
+                    return seen[3]
+        else:
+            fields = shape.fields(value)
         if len(fields) > self._max_elements or len(fields) >= self._max_nodes:
             return None
         if self._max_depth <= 0:

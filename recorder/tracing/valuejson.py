@@ -211,7 +211,6 @@ class ValueJson(StructJson):
                 map(is_, items, seen[1])):
             return seen[2]
         parts: list[str] = []
-        append = parts.append
         cached = self.cache.get
         inner = depth + 1
         text: str | None
@@ -219,7 +218,7 @@ class ValueJson(StructJson):
         for item in items:
             kind = type(item)
             if kind is str or kind is int:
-                append(cached(item) or self.value(item))
+                parts.append(cached(item) or self.value(item))
                 continue
             if kind is list or kind is tuple:
                 flat = False
@@ -235,7 +234,7 @@ class ValueJson(StructJson):
                 return None  # anything else may run user code (repr): the encoder's job
             if text is None:
                 return None
-            append(text)
+            parts.append(text)
         # Type ids are declared in the encoder's order (elements first): identical traces.
         if cls is list:
             tail = self._list_tail
@@ -271,7 +270,6 @@ class ValueJson(StructJson):
         cached = self.cache.get
         inner = depth + 1
         parts: list[str] = []
-        append = parts.append
         text: str | None
         for key, item in items:
             kind = type(key)
@@ -295,7 +293,7 @@ class ValueJson(StructJson):
                 return None
             if text is None:
                 return None
-            append(f"{head}{text}{pair_tail}")
+            parts.append(f"{head}{text}{pair_tail}")
         tail = self._dict_tail
         if not tail:
             tid = self._writer.type_id(KIND_SEQ, "Dict")

@@ -6,6 +6,7 @@ import enum
 import json
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from hypothesis import example, given
@@ -326,29 +327,74 @@ def _object_changes() -> list[tuple[str, Callable[[Record], None]]]:
         ("program object", assign("y", Shy())),
         ("scalar again", assign("y", 2.5)),
         ("fields reordered", _reversed_fields),
+        ("a field renamed, the same value", _renamed_field),
+        ("a key that is not a str", lambda target: target.__dict__.__setitem__(1, "n")),
+        ("that key removed", lambda target: target.__dict__.pop(1)),
+        ("the same entries in a dict subclass", _dict_subclass),
+        ("the same entries in a dict again", lambda target: setattr(
+            target, "__dict__", dict(target.__dict__))),
     ]
 
 
+def _renamed_field(target: Record) -> None:
+    # The last field, so that the values stay in the same order: only the names differ.
+    fields = list(target.__dict__.items())
+    target.__dict__.clear()
+    target.__dict__.update([*fields[:-1], (f"{fields[-1][0]}_renamed", fields[-1][1])])
+
+
+class Namespace(dict[str, object]):
+    """A ``__dict__`` that is not exactly a dict: its own methods are program code, never run."""
+
+    calls = 0
+
+    def items(self) -> Any:
+        Namespace.calls += 1
+        return super().items()
+
+    def __len__(self) -> int:
+        Namespace.calls += 1
+        return super().__len__()
+
+
+def _dict_subclass(target: Record) -> None:
+    target.__dict__ = Namespace(target.__dict__)
+
+
+class WithSlot:
+    """Fields from a ``__dict__`` and then from a slot."""
+
+    __slots__ = ("__dict__", "s")
+
+
+@pytest.mark.parametrize("storage", [Record, WithSlot], ids=["__dict__", "__dict__ and a slot"])
 @pytest.mark.parametrize("chosen", [{}, {"token": "redact"}, {"x": "drop"}],
                          ids=["all allowed", "redacted field", "dropped field"])
-def test_an_object_changed_in_place_is_encoded_again(chosen: dict[str, str]) -> None:
+def test_an_object_changed_in_place_is_encoded_again(
+    chosen: dict[str, str], storage: type[Record],
+) -> None:
     fast_writer, fast, reference_writer, reference = _pair(LIMITS)
     fast_actions, reference_actions = CountingActions(chosen), CountingActions(chosen)
-    target = Record()
-    target.x, target.y = 1000001, "a"  # type: ignore[attr-defined]
-    fast.value(Record())  # the shape is known from now on
-    reference.encode(Record())
-    for name, change in _object_changes():
-        change(target)
-        # The same object under the built-in rule and under a trace filter's actions in turn.
-        for filtered in (False, True, True):
-            fast.encoder.attr_action = fast_actions if filtered else fast.encoder._secret_attr
-            reference.attr_action = reference_actions if filtered else reference._secret_attr
-            assert fast.value(target) == _dumps(reference.encode(target)), name
+    fast.value(storage())  # the shape is known from now on
+    reference.encode(storage())
+    # Under the built-in rule, then under a trace filter's actions, then switching at each value:
+    # a change is seen right after the text was kept for the same action, and after another one.
+    for pattern in ((False,), (True,), (False, True)):
+        target = storage()
+        target.x, target.y = 1000001, "a"  # type: ignore[attr-defined]
+        if storage is WithSlot:
+            target.s = "slot"  # type: ignore[attr-defined]
+        for name, change in _object_changes():
+            change(target)
+            for filtered in (*pattern, *pattern):
+                fast.encoder.attr_action = fast_actions if filtered else fast.encoder._secret_attr
+                reference.attr_action = reference_actions if filtered else reference._secret_attr
+                assert fast.value(target) == _dumps(reference.encode(target)), name
     fast_writer.flush()
     reference_writer.flush()
     assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
     assert fast_actions.counted == reference_actions.counted
+    assert Namespace.calls == 0
 
 
 # -- the fast path's own reach: values at the very limits, and kept texts used again ------------
