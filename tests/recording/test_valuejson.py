@@ -17,6 +17,7 @@ from recorder.trace_writer import TraceWriter
 from recorder.tracing.valuejson import ValueJson
 from recorder.values.encoder import ValueEncoder
 from recorder.values.limits import EncodeLimits
+from recorder.values.structural import Shape
 
 LIMITS = EncodeLimits(max_depth=4, max_elements=64, max_text=50, max_nodes=512)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -333,7 +334,19 @@ def _object_changes() -> list[tuple[str, Callable[[Record], None]]]:
         ("the same entries in a dict subclass", _dict_subclass),
         ("the same entries in a dict again", lambda target: setattr(
             target, "__dict__", dict(target.__dict__))),
+        ("a slot set last (where there is one)", _set_last_slot),
+        ("that slot unset", _unset_last_slot),
     ]
+
+
+def _set_last_slot(target: Record) -> None:
+    if isinstance(target, WithSlot):
+        target.t = "last"
+
+
+def _unset_last_slot(target: Record) -> None:
+    if isinstance(target, WithSlot):
+        del target.t
 
 
 def _renamed_field(target: Record) -> None:
@@ -362,9 +375,9 @@ def _dict_subclass(target: Record) -> None:
 
 
 class WithSlot:
-    """Fields from a ``__dict__`` and then from a slot."""
+    """Fields from a ``__dict__`` and then from slots."""
 
-    __slots__ = ("__dict__", "s")
+    __slots__ = ("__dict__", "s", "t")
 
 
 @pytest.mark.parametrize("storage", [Record, WithSlot], ids=["__dict__", "__dict__ and a slot"])
@@ -453,24 +466,34 @@ def test_an_unchanged_container_is_not_walked_again(
     assert CountingCache.lookups == lookups
 
 
-def test_an_unchanged_object_is_not_read_again() -> None:
+@pytest.mark.parametrize("storage", [Record, WithSlot], ids=["__dict__", "__dict__ and a slot"])
+def test_an_unchanged_object_is_not_read_again(
+    storage: type[Record], monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, fast, _, reference = _pair(LIMITS)
     fast_actions, reference_actions = CountingActions({}), CountingActions({})
     asked: list[str] = []
     fast.encoder.attr_action = lambda name: asked.append(name) or fast_actions(name)
     reference.attr_action = reference_actions
     fast.cache = CountingCache()
-    target = Record()
+    target = storage()
     target.x, target.y = 1, "a"  # type: ignore[attr-defined]
-    fast.value(Record())
-    reference.encode(Record())
+    fast.value(storage())
+    reference.encode(storage())
     for number in range(3):
         target.x = number  # type: ignore[attr-defined]  # (a changed object is read again)
         assert fast.value(target) == _dumps(reference.encode(target))
     assert asked == ["x", "y"]  # each allowed name asked once, then known
+    expected = _dumps(reference.encode(target))
     CountingCache.lookups = 0
-    assert fast.value(target) == _dumps(reference.encode(target))
+    listed: list[object] = []
+    fields = Shape.fields
+    monkeypatch.setattr(Shape, "fields", lambda shape, value: listed.append(value) or fields(
+        shape, value))
+    assert fast.value(target) == expected
     assert CountingCache.lookups == 0
+    # An object with only a __dict__ is compared with its kept text without a field list.
+    assert listed == ([] if storage is Record else [target])
 
 
 def test_a_list_whose_inner_containers_change_in_place_is_encoded_again() -> None:
