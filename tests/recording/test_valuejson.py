@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -14,9 +15,11 @@ from hypothesis import strategies as st
 from recording_support import MemorySink
 
 from recorder.trace_writer import TraceWriter
+from recorder.tracing import valuejson
 from recorder.tracing.valuejson import ValueJson
 from recorder.values.encoder import ValueEncoder
 from recorder.values.limits import EncodeLimits
+from recorder.values.records import DROPPED, REDACTED
 from recorder.values.structural import Shape
 
 LIMITS = EncodeLimits(max_depth=4, max_elements=64, max_text=50, max_nodes=512)
@@ -53,6 +56,19 @@ def test_dict_key_redaction_can_be_switched_off() -> None:
     writer.type_id(30, "None")
     values = ValueJson(writer, LIMITS, redact_secrets=False)
     assert "redacted" not in values.value({"password": 7})
+    # Also where the encoder writes the value (an element the fast path leaves to it).
+    assert "redacted" not in values.value({"password": 7, "other": Shy()})
+    assert "redacted" in ValueJson(writer, LIMITS).value({"password": 7, "other": Shy()})
+
+
+def test_the_markers_are_the_encoders() -> None:
+    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
+    assert fast.dropped == _dumps(reference.marker(DROPPED))
+    assert fast.dropped is fast.dropped  # built once
+    assert fast.redacted == _dumps(reference.marker(REDACTED))
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
 
 
 class Shy:
@@ -144,8 +160,49 @@ class NoEncoder:
 def test_plain_data_within_the_limits_never_reaches_the_encoder() -> None:
     _, fast, _, _ = _pair(LIMITS)
     fast.encoder = NoEncoder()  # type: ignore[assignment]
-    value = [1, "a", None, True, 1.5, (2, ()), {"k": [3], 4: {}}, [[[]]]]
+    value = [1, "a", None, True, 1.5, (2, ()), {"k": [3], 4: {}, "n": None, False: 1.5},
+             {((1,),): 2, (): None}, [[[]]]]
     assert json.loads(fast.value(value))["kind"] == "Sequence"
+
+
+class Text(str):
+    """A str subclass: not the plain text the fast path writes itself."""
+
+
+@pytest.mark.parametrize("key", [frozenset({1}), Shy(), 2**70, "é" * 60, Text("password")],
+                         ids=["frozenset", "program object", "big int", "long text",
+                              "secret-looking str subclass"])
+def test_a_key_the_fast_path_does_not_write_goes_to_the_encoder(key: object) -> None:
+    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
+    value = {key: 1, "after": [key]}
+    assert fast.value(value) == _dumps(reference.encode(value))
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+
+
+def test_a_value_deeper_than_the_stack_goes_to_the_encoder() -> None:
+    _, fast, _, reference = _pair(
+        EncodeLimits(max_depth=10**6, max_elements=10, max_text=50, max_nodes=10**7))
+    value: list[object] = []
+    inner = value
+    for _ in range(sys.getrecursionlimit() * 2):
+        inner.append([])
+        inner = inner[0]  # type: ignore[assignment]
+    expected = _dumps(reference.encode(value))
+    assert json.loads(expected)["kind"]  # (the encoder's record of the failure)
+    assert fast.value(value) == expected
+
+
+def test_scalars_seen_before_come_from_the_cache() -> None:
+    _, fast, _, _ = _pair(LIMITS)
+    first = {number: fast.value(number) for number in (7, "seven")}
+    assert fast.cache == first  # each kept under the value itself
+    fast.cache = {7: "<int 7 from the cache>", "seven": "<str from the cache>"}
+    assert fast.value(7) == "<int 7 from the cache>"
+    assert fast.value("seven") == "<str from the cache>"
+    assert fast.value([7, "seven"]).count("from the cache") == 2
+    assert fast.value({7: "seven"}).count("from the cache") == 2
 
 
 # -- plain structs: program objects whose fields are all scalars --------------------------------
@@ -505,3 +562,20 @@ def test_a_list_whose_inner_containers_change_in_place_is_encoded_again() -> Non
         inner_list.append(step)
         inner_dict[step] = "v"
         assert fast.value(outer) == _dumps(reference.encode(outer)), step
+
+
+# -- the records' own serialiser --------------------------------------------------------------
+
+@pytest.mark.parametrize("accelerated", [True, False], ids=["_json", "pure Python"])
+def test_records_are_written_as_compact_json_in_order_with_text_kept(
+    accelerated: bool, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if not accelerated:  # an interpreter without the _json accelerator
+        monkeypatch.setattr(json.encoder, "c_make_encoder", None)
+    dumps = valuejson._record_dumps()
+    record = {"kind": "String", "text": 'é\u2028"\\\n\x00', "type_id": 3,
+              "b": [1, -2.5, None, True, False, {"z": [], "a": {}}], "a": ""}
+    assert dumps(record) == json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    for unwritable in ({"f": float("nan")}, {"f": float("inf")}, {(1,): "a key JSON cannot hold"}):
+        with pytest.raises((ValueError, TypeError)):
+            dumps(unwritable)
