@@ -275,6 +275,38 @@ def test_plain_structs_after_the_first_never_reach_the_encoder() -> None:
     assert fast.value(second) == _dumps(reference.encode(second))
 
 
+def test_struct_fields_equal_to_cached_ints_keep_their_own_type() -> None:
+    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
+    for number in (1, 0):  # cached: True == 1, 1.0 == 1 and False == 0 must not find them
+        assert fast.value(number) == _dumps(reference.encode(number))
+    fast.value(Record())  # the shape is known from now on
+    reference.encode(Record())
+    target = Record()
+    target.a, target.b, target.c, target.d = 1, True, 1.0, False  # type: ignore[attr-defined]
+    assert fast.value(target) == _dumps(reference.encode(target))
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+
+
+def test_struct_field_types_are_declared_from_a_cache_another_thread_filled() -> None:
+    # Threads share one writer and one scalar cache, not the type ids each has seen.
+    fast_writer, other_thread, reference_writer, reference = _pair(LIMITS)
+    for scalar in (5, "s"):
+        assert other_thread.value(scalar) == _dumps(reference.encode(scalar))
+    this_thread = ValueJson(fast_writer, LIMITS)
+    this_thread.cache = other_thread.cache
+    for values in (other_thread, this_thread):
+        values.value(Record())  # the shape is known from now on
+        reference.encode(Record())
+    target = Record()
+    target.n, target.s = 5, "s"  # type: ignore[attr-defined]
+    assert this_thread.value(target) == _dumps(reference.encode(target))
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+
+
 def _generator() -> Iterator[int]:
     yield 1
 
@@ -383,6 +415,8 @@ def _object_changes() -> list[tuple[str, Callable[[Record], None]]]:
         ("field added", assign("token", "t")),
         ("field removed", lambda target: delattr(target, "token")),
         ("program object", assign("y", Shy())),
+        ("a list", assign("y", [1])),
+        ("that list changed in place", lambda target: target.y.append(2)),  # type: ignore[attr-defined]
         ("scalar again", assign("y", 2.5)),
         ("fields reordered", _reversed_fields),
         ("a field renamed, the same value", _renamed_field),
