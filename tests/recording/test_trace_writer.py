@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 import pytest
@@ -98,6 +99,13 @@ def test_ids_are_declared_once_in_order() -> None:
     assert writer.function_id(0, 1, "f") == 0
     assert writer.type_id(30, "None") == 0
     assert writer.variable_id("x") == writer.variable_id("x") == 0
+    assert writer.variable_id("y") == 1
+    # A struct type per class and field-name list; its field types are the first seen.
+    assert writer.struct_type_id("P", [("x", 0)]) == 1
+    assert writer.struct_type_id("P", [("x", 0), ("y", 0)]) == 2
+    assert writer.struct_type_id("Q", [("x", 0)]) == 3
+    assert writer.struct_type_id("P", [("x", 2)]) == 1
+    assert writer.type_id(30, "P") == 4  # a type of another kind, named like the struct
 
 
 def test_close_partial_after_a_failed_write_keeps_the_events_on_disk() -> None:
@@ -351,3 +359,134 @@ def test_close_partial_writes_the_buffer_even_when_the_copies_fail() -> None:
     writer.close_partial()
     assert sink.data.endswith(b'{"Step":"?"}\n]\n')  # the buffer, a surrogate replaced, then ]
     assert sink.closed
+
+
+class LateIds(dict[object, int]):
+    """An id table whose first look-up misses: another thread declares the key right after it."""
+
+    def __init__(self, declare: Callable[[], int]) -> None:
+        super().__init__()
+        self.declare: Callable[[], int] | None = declare
+
+    def get(self, key: object, default: int | None = None) -> int | None:  # type: ignore[override]
+        declare, self.declare = self.declare, None
+        if declare is not None:
+            declare()  # (the other thread, between this look-up and the lock)
+            return None
+        return super().get(key, default)
+
+
+DECLARATIONS: dict[str, tuple[str, Callable[[TraceWriter], int]]] = {
+    "path": ("_path_ids", lambda writer: writer.path_id("/a.py")),
+    "function": ("_function_ids", lambda writer: writer.function_id(0, 1, "f")),
+    "type": ("_type_ids", lambda writer: writer.type_id(7, "Int")),
+    "struct type": ("_type_ids", lambda writer: writer.struct_type_id("P", [("x", 0)])),
+    "variable": ("variable_ids", lambda writer: writer.variable_id("x")),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DECLARATIONS))
+def test_an_id_declared_by_another_thread_after_a_missed_look_up_is_declared_once(
+    kind: str,
+) -> None:
+    table, declare = DECLARATIONS[kind]
+    sink = Sink()
+    writer = TraceWriter(sink)
+    setattr(writer, table, LateIds(lambda: declare(writer)))
+    assert declare(writer) == declare(writer) == 0
+    writer.flush()
+    assert len(json.loads(sink.data + b"\n]")) == 1  # one declaration event
+    assert writer.paths == (["/a.py"] if kind == "path" else [])
+
+
+@pytest.mark.parametrize("entry", ["declaration", "event"])
+@pytest.mark.parametrize("full", [True, False], ids=["exactly full", "one short"])
+def test_a_declaration_or_an_event_that_fills_the_chunk_is_flushed_with_it(
+    entry: str, full: bool,
+) -> None:
+    sink = Sink()
+    writer = _started(sink, False)
+    event = ev.variable_name("fills") if entry == "declaration" else STEP
+    writer._chunk_size = writer._size + len(event) + (0 if full else 1)
+    written = len(sink.writes)
+    if entry == "declaration":
+        writer.variable_id("fills")
+    else:
+        writer.emit(event)
+    assert len(sink.writes) == written + full
+
+
+def test_nothing_reaches_the_file_after_close() -> None:
+    sink = Sink()
+    writer = TraceWriter(sink)
+    small_program(writer, 1)
+    writer.close(NONE_VALUE)
+    closed = sink.data
+    writer.type_id(9, "Late")  # (a thread still running after the end)
+    writer.variable_id("late")
+    writer.post(1, "stdout", "late output")
+    writer.emit(STEP)
+    writer.flush()
+    assert sink.data == closed
+    assert closed.endswith(b"\n]\n")
+
+
+def test_an_abandoned_writer_writes_nothing_more_and_has_a_fresh_lock() -> None:
+    sink = Sink()
+    writer = TraceWriter(sink)
+    small_program(writer, 1)
+    writer.flush()
+    written = sink.data
+    writer.emit(STEP)
+    lock = writer.lock
+    writer.abandon()  # (a forked child)
+    assert writer.lock is not lock
+    with writer.lock:  # usable
+        pass
+    writer.type_id(9, "Late")
+    writer.emit_batch([STEP], len(STEP))
+    writer.flush()
+    assert sink.data == written
+    assert not sink.closed  # the parent's file: the child never closes it
+
+
+def test_the_paths_file_is_empty_when_no_event_reached_the_trace() -> None:
+    files = Files()
+    sink = files.create("trace.json")
+    writer = TraceWriter(sink)
+    small_program(writer, 1)
+    sink.fail = True
+    with pytest.raises(EnvironmentError):
+        writer.flush()
+    with pytest.raises(EnvironmentError):
+        writer.close_partial()
+    metadata = TraceMetadata(program="/abs/prog.py", args=[], workdir="/w",
+                             policy=RecorderPolicy(), run_id="r", trace_id="t",
+                             backend="settrace", exit_code=0, exit_label="exit")
+    writer.write_side_files(files, metadata)
+    assert json.loads(files.files["trace_paths.json"].data) == []
+
+
+class SeenCopies:
+    """The source copier double: what it is told, in order."""
+
+    def __init__(self) -> None:
+        self.told: list[str] = []
+
+    def see(self, path: str) -> None:
+        self.told.append(f"see {path}")
+
+    def write_pending(self) -> None:
+        self.told.append("write pending")
+
+
+def test_the_source_copier_sees_each_path_once_before_the_chunk_with_its_event() -> None:
+    sink = Sink()
+    writer = TraceWriter(sink)
+    copies = SeenCopies()
+    writer.sources = copies
+    for path in ("/a.py", "/b.py", "/a.py"):
+        writer.path_id(path)
+    assert copies.told == ["see /a.py", "see /b.py"]
+    writer.flush()
+    assert copies.told[-1] == "write pending" and len(sink.writes) == 1
