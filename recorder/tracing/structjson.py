@@ -81,27 +81,19 @@ class StructJson:
             return self._summary(value, shape.name)
         if shape.kind != "struct":
             return None
+        fields: list[tuple[str, object]] | None = None
         seen = self._structs.get(id(value))
         if seen is not None and seen[0] is shape and seen[1] is self.encoder.attr_action:
-            names_values = seen[2]
-            namespace = None
-            if not shape.slots:
-                # Only a __dict__: compared as it is, without building the field list first.
-                try:
-                    namespace = shape.dict_descriptor.__get__(value, type(value))
-                except Exception:  # noqa: REC005 - no instance dict: the field list decides
-                    namespace = None
-            if type(namespace) is dict:  # (all its keys are str when it matches)
-                if (2 * len(namespace) == len(names_values)
-                        and all(map(is_, chain.from_iterable(namespace.items()), names_values))):
-                    return seen[3]  # the same names and field objects (plain scalars) as then
-                fields = shape.fields(value)
+            # An exact __dict__ and no slots: compared as it is, without the field list.
+            namespace = None if shape.slots else shape.namespace(value)
+            if type(namespace) is dict:
+                count, current = 2 * len(namespace), chain.from_iterable(namespace.items())
             else:
                 fields = shape.fields(value)
-                if (len(names_values) == 2 * len(fields)
-                        and all(map(is_, chain.from_iterable(fields), names_values))):
-                    return seen[3]
-        else:
+                count, current = 2 * len(fields), chain.from_iterable(fields)
+            if count == len(seen[2]) and all(map(is_, current, seen[2])):
+                return seen[3]  # the same names and field objects (plain scalars) as then
+        if fields is None:
             fields = shape.fields(value)
         if len(fields) > self._max_elements or len(fields) >= self._max_nodes:
             return None

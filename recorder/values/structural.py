@@ -133,18 +133,28 @@ class Shape:
                     seen.add(name)
                     self.slots.append((name, descriptor))
 
+    def namespace(self, value: object) -> Any:
+        """``value``'s instance ``__dict__`` as CPython's descriptor gives it; None without one."""
+        descriptor = self.dict_descriptor
+        if descriptor is None:
+            return None
+        try:
+            return descriptor.__get__(value, type(value))
+        except Exception:  # noqa: REC005 - no instance dict: no fields from it
+            return None
+
     def fields(self, value: object) -> list[tuple[str, object]]:
         """``value``'s ``__dict__`` entries, then its set slots (no program code runs)."""
         found: list[tuple[str, object]] = []
         cls = type(value)
         descriptor = self.dict_descriptor
         if descriptor is not None:
+            # namespace() inline, and the dict read with dict's own method whether exact or a
+            # subclass: calls fewer than helpers, as this runs for every object at every step.
             try:
                 namespace = descriptor.__get__(value, cls)
             except Exception:  # noqa: REC005 - no instance dict: no fields from it
                 namespace = None
-            # Exact or subclass: read with dict's own method (a call fewer than a helper: this
-            # runs for every object at every step).
             if issubclass(type(namespace), dict):
                 for name, field in dict.items(namespace):
                     if type(name) is str:
