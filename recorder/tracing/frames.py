@@ -288,7 +288,10 @@ class FrameRecorder:
             value_json = self._value_json
             cached = self._cached
             self._encoder.attr_action = info.attr_action
-            for name, value in list(frame.f_locals.items()):
+            local = frame.f_locals
+            # A snapshot in one C call (another thread may read this frame's locals meanwhile):
+            # before 3.13 the frame's own dict, copied; from 3.13 a proxy whose items() is a list.
+            for name, value in (local.copy().items() if _LOCALS_PRIVATE else local.items()):
                 prefix = prefixes.get(name)
                 if not prefix:
                     event = self._unlisted_value(name, value, info, prefixes)

@@ -5,7 +5,9 @@ class (a generator, an iterator, a C object), and a ``Struct`` whose fields are 
 (exact ``int`` in i64 range, finite ``float``, ``bool``, ``str``, ``None``). The text of such a
 struct, all fields allowed, is kept by ``id`` with its shape, its ``attr_action`` and its field
 names and values (identity, checked in C), never the object: the same address holding the same
-field objects under the same action gives the same text, whatever object it is.
+field objects under the same action gives the same text, whatever object it is. The struct type id
+of each field-name layout is kept as well: a new object of a known layout, its names known to be
+allowed, asks neither the trace filter nor the encoder.
 
 Mixed into :class:`recorder.tracing.valuejson.ValueJson`, which owns the state declared here.
 """
@@ -46,6 +48,7 @@ class StructJson:
     _structs: dict[int, tuple[Shape, Callable[[str], str], tuple[object, ...], str]]
     _allowed_by: Callable[[str], str] | None
     _allowed: set[str]
+    _struct_tids: dict[tuple[str, tuple[str, ...]], int]
     _max_text: int
     _max_depth: int
     _max_elements: int
@@ -81,20 +84,22 @@ class StructJson:
             return self._summary(value, shape.name)
         if shape.kind != "struct":
             return None
-        fields: list[tuple[str, object]] | None = None
         seen = self._structs.get(id(value))
-        if seen is not None and seen[0] is shape and seen[1] is self.encoder.attr_action:
-            # An exact __dict__ and no slots: compared as it is, without the field list.
-            namespace = None if shape.slots else shape.namespace(value)
-            if type(namespace) is dict:
-                count, current = 2 * len(namespace), chain.from_iterable(namespace.items())
-            else:
-                fields = shape.fields(value)
-                count, current = 2 * len(fields), chain.from_iterable(fields)
-            if count == len(seen[2]) and all(map(is_, current, seen[2])):
+        # An exact __dict__ and no slots (the common object): its entries are the fields.
+        namespace = None if shape.slots else shape.namespace(value)
+        if type(namespace) is dict:
+            if (seen is not None and seen[0] is shape and seen[1] is self.encoder.attr_action
+                    and 2 * len(namespace) == len(seen[2])
+                    and all(map(is_, chain.from_iterable(namespace.items()), seen[2]))):
                 return seen[3]  # the same names and field objects (plain scalars) as then
-        if fields is None:
+            fields: list[tuple[str, object]] = [
+                item for item in namespace.items() if type(item[0]) is str]
+        else:
             fields = shape.fields(value)
+            if (seen is not None and seen[0] is shape and seen[1] is self.encoder.attr_action
+                    and 2 * len(fields) == len(seen[2])
+                    and all(map(is_, chain.from_iterable(fields), seen[2]))):
+                return seen[3]
         if len(fields) > self._max_elements or len(fields) >= self._max_nodes:
             return None
         if self._max_depth <= 0:
@@ -129,6 +134,30 @@ class StructJson:
             # the built-in rule), and "allow" is not counted: a name found allowed needs no call.
             self._allowed_by = attr_action
             self._allowed = set()
+        names = tuple([name for name, _ in fields])
+        if not self._allowed.issuperset(names):
+            return self._struct_text_asked(value, shape, fields, attr_action)
+        cached = self.cache.get
+        parts: list[str] = []
+        for _, field in fields:
+            cls = type(field)
+            parts.append((cached(field) if cls is int or cls is str else None) or self.value(field))
+        # Declared after the field values, as the encoder does; known layouts skip the encoder.
+        tid = self._struct_tids.get((shape.name, names))
+        if tid is None:
+            tid = self.encoder.struct_type(
+                shape.name, list(names), [self._scalar_tid(field) for _, field in fields])
+            self._known_layout(shape.name, names, tid)
+        text = f'{{"kind":"Struct","field_values":[{",".join(parts)}],"type_id":{tid}}}'
+        if len(text) <= KEPT_TEXT:
+            self._keep(value, shape, attr_action, fields, text)
+        return text
+
+    def _struct_text_asked(
+        self, value: object, shape: Shape, fields: list[tuple[str, object]],
+        attr_action: Callable[[str], str],
+    ) -> str:
+        """:meth:`_struct_text` when some field's action is not known yet: asked in field order."""
         allowed = self._allowed
         cached = self.cache.get
         counted = False  # some field redacted or dropped: its action is asked (counted) each time
@@ -156,13 +185,27 @@ class StructJson:
             type_ids.append(self._scalar_tid(field))
         tid = self.encoder.struct_type(shape.name, names, type_ids)
         text = f'{{"kind":"Struct","field_values":[{",".join(parts)}],"type_id":{tid}}}'
-        if not counted and len(text) <= KEPT_TEXT:
-            memo = self._structs
-            if len(memo) >= KEPT_SIZE:
-                memo.clear()
-            # As for flat lists: the names and field values are kept, not the object.
-            memo[id(value)] = (shape, attr_action, tuple(chain.from_iterable(fields)), text)
+        if not counted:
+            self._known_layout(shape.name, tuple(names), tid)
+            if len(text) <= KEPT_TEXT:
+                self._keep(value, shape, attr_action, fields, text)
         return text
+
+    def _known_layout(self, name: str, names: tuple[str, ...], tid: int) -> None:
+        layouts = self._struct_tids
+        if len(layouts) >= CACHE_SIZE:
+            layouts.clear()
+        layouts[name, names] = tid
+
+    def _keep(
+        self, value: object, shape: Shape, attr_action: Callable[[str], str],
+        fields: list[tuple[str, object]], text: str,
+    ) -> None:
+        memo = self._structs
+        if len(memo) >= KEPT_SIZE:
+            memo.clear()
+        # As for flat lists: the names and field values are kept, not the object.
+        memo[id(value)] = (shape, attr_action, tuple(chain.from_iterable(fields)), text)
 
     def _scalar_tid(self, value: object) -> int:
         """The type id of a plain scalar whose record :meth:`value` has just given.

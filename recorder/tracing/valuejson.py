@@ -107,6 +107,8 @@ class ValueJson(StructJson):
         #: Object field names that ``_allowed_by`` (the encoder's attr_action) allows.
         self._allowed_by: Callable[[str], str] | None = None
         self._allowed: set[str] = set()
+        #: Struct type ids by (class name, field names): the encoder's, asked once per layout.
+        self._struct_tids: dict[tuple[str, tuple[str, ...]], int] = {}
         self._budget = 0  # records the container path may still produce for the current value
         #: JSON of recently seen exact ``int``/``str`` values (immutable, so safe to reuse). Only
         #: exact ints and strs are stored, and an int never equals a str, so one dict serves both.

@@ -262,6 +262,32 @@ def test_plain_struct_text_equals_the_encoders(
     assert fast_actions.counted == reference_actions.counted
 
 
+@given(st.lists(st.tuples(struct_fields, st.integers(0, 2)), min_size=2, max_size=8),
+       st.lists(actions, min_size=3, max_size=3))
+@example([({"x": 1}, 0), ({"x": "s"}, 0), ({"x": 2}, 1)], [{}, {}, {}])  # a layout seen again
+@example([({"x": 1}, 0), ({"x": 1}, 1)], [{}, {"x": "redact"}, {}])  # then a field not allowed
+@example([({"x": 1, "y": 2}, 1), ({"x": 1, "y": 2}, 0)], [{}, {"y": "drop"}, {}])
+def test_struct_layouts_seen_again_give_the_encoders_text_and_counts(
+    objects: list[tuple[dict[str, object], int]], chosen: list[dict[str, str]],
+) -> None:
+    # Objects of one class with changing fields under changing attr actions: a field-name layout
+    # seen before reuses its type id, a name not yet allowed under the current action is asked.
+    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
+    fast_actions = [CountingActions(choice) for choice in chosen]
+    reference_actions = [CountingActions(choice) for choice in chosen]
+    assert fast.value(Record()) == _dumps(reference.encode(Record()))  # the shape is known
+    for fields, which in objects:
+        fast.encoder.attr_action = fast_actions[which]
+        reference.attr_action = reference_actions[which]
+        target = Record()
+        target.__dict__.update(fields)
+        assert fast.value(target) == _dumps(reference.encode(target))
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
+    assert [a.counted for a in fast_actions] == [a.counted for a in reference_actions]
+
+
 def test_plain_structs_after_the_first_never_reach_the_encoder() -> None:
     _, fast, _, reference = _pair(LIMITS)
     first, second = Slotted(), Slotted()
@@ -281,9 +307,11 @@ def test_struct_fields_equal_to_cached_ints_keep_their_own_type() -> None:
         assert fast.value(number) == _dumps(reference.encode(number))
     fast.value(Record())  # the shape is known from now on
     reference.encode(Record())
-    target = Record()
-    target.a, target.b, target.c, target.d = 1, True, 1.0, False  # type: ignore[attr-defined]
-    assert fast.value(target) == _dumps(reference.encode(target))
+    # The first object asks for its field names; the second has the same layout, known by then.
+    for _ in range(2):
+        target = Record()
+        target.a, target.b, target.c, target.d = 1, True, 1.0, False  # type: ignore[attr-defined]
+        assert fast.value(target) == _dumps(reference.encode(target))
     fast_writer.flush()
     reference_writer.flush()
     assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
@@ -585,6 +613,44 @@ def test_an_unchanged_object_is_not_read_again(
     assert CountingCache.lookups == 0
     # An object with only a __dict__ is compared with its kept text without a field list.
     assert listed == ([] if storage is Record else [target])
+
+
+def test_an_object_is_kept_from_the_text_that_asked_for_its_field_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, fast, _, reference = _pair(LIMITS)
+    fast.value(Record())  # the shape is known from now on
+    reference.encode(Record())
+    target = Record()
+    target.x, target.y = 1, "a"  # type: ignore[attr-defined]
+    expected = _dumps(reference.encode(target))
+    assert fast.value(target) == expected  # its names are new: asked, and the text kept
+    monkeypatch.setattr(fast.encoder, "encode", NoEncoder().encode)
+    fast.cache = CountingCache(fast.cache)
+    CountingCache.lookups = 0
+    assert fast.value(target) == expected
+    assert CountingCache.lookups == 0
+
+
+def test_a_known_field_layout_does_not_ask_the_encoder_for_its_type_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
+    fast.value(Record())  # the shape is known from now on
+    reference.encode(Record())
+    asked: list[tuple[str, list[str]]] = []
+    struct_type = fast.encoder.struct_type
+    monkeypatch.setattr(fast.encoder, "struct_type", lambda name, names, type_ids: asked.append(
+        (name, names)) or struct_type(name, names, type_ids))
+    # The names are asked with the first layout; the second is new, its names known already.
+    for fields in ({"x": 0, "y": "a"}, {"x": 1, "y": "b"}, {"y": 2}, {"y": 3}, {"y": "c"}):
+        target = Record()
+        target.__dict__.update(fields)
+        assert fast.value(target) == _dumps(reference.encode(target))
+    assert [names for _, names in asked] == [["x", "y"], ["y"]]
+    fast_writer.flush()
+    reference_writer.flush()
+    assert fast_writer._sink.data == reference_writer._sink.data  # type: ignore[attr-defined]
 
 
 def test_a_list_whose_inner_containers_change_in_place_is_encoded_again() -> None:
