@@ -105,6 +105,13 @@ def _pair(limits: EncodeLimits) -> tuple[TraceWriter, ValueJson, TraceWriter, Va
     )
 
 
+def _pair_knowing_records() -> tuple[TraceWriter, ValueJson, TraceWriter, ValueEncoder]:
+    """A pair that has seen a field-less ``Record``: the class's shape is known to both."""
+    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
+    assert fast.value(Record()) == _dumps(reference.encode(Record()))
+    return fast_writer, fast, reference_writer, reference
+
+
 @given(plain, tight | st.just(LIMITS))
 def test_plain_data_text_equals_the_encoders(value: object, limits: EncodeLimits) -> None:
     fast_writer, fast, reference_writer, reference = _pair(limits)
@@ -272,10 +279,9 @@ def test_struct_layouts_seen_again_give_the_encoders_text_and_counts(
 ) -> None:
     # Objects of one class with changing fields under changing attr actions: a field-name layout
     # seen before reuses its type id, a name not yet allowed under the current action is asked.
-    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
+    fast_writer, fast, reference_writer, reference = _pair_knowing_records()
     fast_actions = [CountingActions(choice) for choice in chosen]
     reference_actions = [CountingActions(choice) for choice in chosen]
-    assert fast.value(Record()) == _dumps(reference.encode(Record()))  # the shape is known
     for fields, which in objects:
         fast.encoder.attr_action = fast_actions[which]
         reference.attr_action = reference_actions[which]
@@ -618,9 +624,7 @@ def test_an_unchanged_object_is_not_read_again(
 def test_an_object_is_kept_from_the_text_that_asked_for_its_field_names(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _, fast, _, reference = _pair(LIMITS)
-    fast.value(Record())  # the shape is known from now on
-    reference.encode(Record())
+    _, fast, _, reference = _pair_knowing_records()
     target = Record()
     target.x, target.y = 1, "a"  # type: ignore[attr-defined]
     expected = _dumps(reference.encode(target))
@@ -635,9 +639,7 @@ def test_an_object_is_kept_from_the_text_that_asked_for_its_field_names(
 def test_a_known_field_layout_does_not_ask_the_encoder_for_its_type_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    fast_writer, fast, reference_writer, reference = _pair(LIMITS)
-    fast.value(Record())  # the shape is known from now on
-    reference.encode(Record())
+    fast_writer, fast, reference_writer, reference = _pair_knowing_records()
     asked: list[tuple[str, list[str]]] = []
     struct_type = fast.encoder.struct_type
     monkeypatch.setattr(fast.encoder, "struct_type", lambda name, names, type_ids: asked.append(
