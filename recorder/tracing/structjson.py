@@ -15,7 +15,7 @@ Mixed into :class:`recorder.tracing.valuejson.ValueJson`, which owns the state d
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import chain
 from operator import is_
 from typing import TYPE_CHECKING, Any
@@ -84,22 +84,21 @@ class StructJson:
             return self._summary(value, shape.name)
         if shape.kind != "struct":
             return None
-        seen = self._structs.get(id(value))
-        # An exact __dict__ and no slots (the common object): its entries are the fields.
-        namespace = None if shape.slots else shape.namespace(value)
-        if type(namespace) is dict:
-            if (seen is not None and seen[0] is shape and seen[1] is self.encoder.attr_action
-                    and 2 * len(namespace) == len(seen[2])
-                    and all(map(is_, chain.from_iterable(namespace.items()), seen[2]))):
-                return seen[3]  # the same names and field objects (plain scalars) as then
-            fields: list[tuple[str, object]] = [
-                item for item in namespace.items() if type(item[0]) is str]
+        namespace = shape.namespace(value)
+        fields: list[tuple[str, object]] | None = None
+        pairs: Iterable[tuple[object, object]]
+        if type(namespace) is dict and not shape.slots:
+            pairs, count = namespace.items(), len(namespace)  # the common object: compared as is
         else:
-            fields = shape.fields(value)
-            if (seen is not None and seen[0] is shape and seen[1] is self.encoder.attr_action
-                    and 2 * len(fields) == len(seen[2])
-                    and all(map(is_, chain.from_iterable(fields), seen[2]))):
-                return seen[3]
+            pairs = fields = shape.fields_from(value, namespace)
+            count = len(fields)
+        seen = self._structs.get(id(value))
+        if (seen is not None and seen[0] is shape and seen[1] is self.encoder.attr_action
+                and 2 * count == len(seen[2])
+                and all(map(is_, chain.from_iterable(pairs), seen[2]))):
+            return seen[3]  # the same names and field objects (plain scalars) as then
+        if fields is None:
+            fields = shape.fields_from(value, namespace)
         if len(fields) > self._max_elements or len(fields) >= self._max_nodes:
             return None
         if self._max_depth <= 0:

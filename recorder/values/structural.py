@@ -145,23 +145,17 @@ class Shape:
 
     def fields(self, value: object) -> list[tuple[str, object]]:
         """``value``'s ``__dict__`` entries, then its set slots (no program code runs)."""
-        found: list[tuple[str, object]] = []
-        cls = type(value)
-        descriptor = self.dict_descriptor
-        if descriptor is not None:
-            # namespace() inline, and the dict read with dict's own method whether exact or a
-            # subclass: calls fewer than helpers, as this runs for every object at every step.
-            try:
-                namespace = descriptor.__get__(value, cls)
-            except Exception:  # noqa: REC005 - no instance dict: no fields from it
-                namespace = None
-            if issubclass(type(namespace), dict):
-                for name, field in dict.items(namespace):
-                    if type(name) is str:
-                        found.append((name, field))
+        return self.fields_from(value, self.namespace(value))
+
+    def fields_from(self, value: object, namespace: Any) -> list[tuple[str, object]]:
+        """:meth:`fields` with ``value``'s :meth:`namespace` already read (not read again)."""
+        # The dict read with dict's own method, whether exact or a subclass (its methods never run).
+        found: list[tuple[str, object]] = (
+            [item for item in dict.items(namespace) if type(item[0]) is str]
+            if issubclass(type(namespace), dict) else [])
         for name, descriptor in self.slots:
             try:
-                found.append((name, descriptor.__get__(value, cls)))
+                found.append((name, descriptor.__get__(value, type(value))))
             except AttributeError:
                 continue  # an unset slot: nothing to show
         return found
