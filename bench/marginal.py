@@ -9,10 +9,13 @@ the same at both scales), so
 * the floor per event     = ``(d(noop) - d(untraced)) / (events(4S) - events(S))``,
 
 both over the events our recorder wrote, and their ratio is what a recorder costs per event over
-what merely receiving the events costs. Times are the child's own CPU time (user + system), so
-waiting for a core on a shared machine is not counted. Every figure is computed per repetition
-(the runs of one repetition alternated with each other) and reported as the median with the
-min-max of those paired values.
+what merely receiving the events costs. A third variant, the *bare* recorder
+(:mod:`bench.helpers.bare_monitoring`: frames and variables read, one text kept per event, no
+value encoded, nothing written), runs beside them: its ratio to the floor is a lower bound for
+any recorder written in Python, against which the per-event targets are read. Times are the
+child's own CPU time (user + system), so waiting for a core on a shared machine is not counted.
+Every figure is computed per repetition (the runs of one repetition alternated with each other)
+and reported as the median with the min-max of those paired values.
 """
 
 from __future__ import annotations
@@ -34,8 +37,8 @@ from bench.workloads import MARGINAL_FACTOR, MARGINAL_WORKLOADS, by_name
 TARGETS: dict[str, float | None] = {"calls": 4.0, "lines": 4.0, "values": 8.0, "gen_exc": None}
 SERIES: tuple[str, ...] = ("3.12", "3.13")
 _KINDS = {
-    "3.12": (variants.UNTRACED_312, variants.FLOOR_312, variants.OURS_312),
-    "3.13": (variants.UNTRACED_313, variants.FLOOR_313, variants.OURS_313),
+    "3.12": (variants.UNTRACED_312, variants.FLOOR_312, variants.OURS_312, variants.BARE_312),
+    "3.13": (variants.UNTRACED_313, variants.FLOOR_313, variants.OURS_313, variants.BARE_313),
 }
 
 
@@ -77,24 +80,29 @@ class MarginalRow:
     floor_ns: Summary | None = None
     ratio: Summary | None = None
     error: str | None = None
+    #: The bare Python recorder per event, and its ratio to the floor (None: not measured).
+    bare_ns: Summary | None = None
+    bare_ratio: Summary | None = None
 
 
 def compute(
     workload: str, series: str, scale: int, small: dict[str, Outcome], big: dict[str, Outcome]
 ) -> MarginalRow:
     """The row of ``workload`` from the outcomes at S (``small``) and 4S (``big``)."""
-    untraced, floor, ours = _KINDS[series]
+    untraced, floor, ours, bare = _KINDS[series]
     for label in (untraced, floor, ours):
         for side in (small, big):
             found = side[label]
             if found.error is not None or not found.runs:
                 return MarginalRow(workload, series, scale, error=f"{label}: {found.error}")
     e_small, e_big = small[ours].facts.get("events", 0.0), big[ours].facts.get("events", 0.0)
-    d = {
-        label: differences(small[label].cpus, big[label].cpus) for label in (untraced, floor, ours)
-    }
+    labels = [untraced, floor, ours]
+    if all(bare in side and side[bare].error is None and side[bare].runs for side in (small, big)):
+        labels.append(bare)  # optional: a row stands without it
+    d = {label: differences(small[label].cpus, big[label].cpus) for label in labels}
     ours_ns = per_event_ns(d[ours], d[untraced], e_big - e_small)
     floor_ns = per_event_ns(d[floor], d[untraced], e_big - e_small)
+    bare_ns = per_event_ns(d[bare], d[untraced], e_big - e_small) if bare in d else []
     return MarginalRow(
         workload,
         series,
@@ -103,6 +111,8 @@ def compute(
         summary(ours_ns),
         summary(floor_ns),
         summary(paired_ratios(ours_ns, floor_ns)),
+        bare_ns=summary(bare_ns),
+        bare_ratio=summary(paired_ratios(bare_ns, floor_ns)),
     )
 
 
@@ -176,27 +186,34 @@ def verdict(row: MarginalRow) -> str:
 def render(rows: Sequence[MarginalRow], reps: int) -> str:
     """The per-event table with its explanation."""
     headers = ("workload", "Python", "S -> 4S", "events recorded at S -> 4S",
-               "ours per event", "floor per event", "ours / floor per event", "target", "verdict")
+               "ours per event", "floor per event", "ours / floor per event",
+               "bare Python recorder per event", "bare / floor per event", "target", "verdict")
     body: list[list[str]] = []
     for row in rows:
         target = TARGETS.get(row.workload)
         head = [row.workload, row.series, f"{row.scale} -> {row.scale * MARGINAL_FACTOR}"]
         if row.error is not None or row.events is None:
-            body.append([*head, f"unavailable: {row.error}", "-", "-", "-", "-", "-"])
+            body.append([*head, f"unavailable: {row.error}", "-", "-", "-", "-", "-", "-", "-"])
             continue
         body.append([*head, f"{table.count(row.events[0])} -> {table.count(row.events[1])}",
-                     _ns(row.ours_ns), _ns(row.floor_ns), _x(row.ratio),
-                     f"<= {target:g}x" if target is not None else "-", verdict(row)])
+                     _ns(row.ours_ns), _ns(row.floor_ns), _x(row.ratio), _ns(row.bare_ns),
+                     _x(row.bare_ratio), f"<= {target:g}x" if target is not None else "-",
+                     verdict(row)])
     intro = (
-        f"Untraced, no-op `sys.monitoring` callbacks (the floor) and ours at scale S and "
-        f"{MARGINAL_FACTOR}S, the six runs alternating, {reps} repetitions; marginal CPU time "
+        f"Untraced, no-op `sys.monitoring` callbacks (the floor), ours and the bare Python "
+        f"recorder at scale S and {MARGINAL_FACTOR}S, the eight runs alternating, {reps} "
+        "repetitions; marginal CPU time "
         f"d = t({MARGINAL_FACTOR}S) - t(S) of each (start-up cancels out). Ours per event is "
         "(d(ours) - d(untraced)) / (events(4S) - events(S)), the floor per event "
         "(d(no-op) - d(untraced)) over the same events; medians of the per-repetition values "
         "with their min-max. A floor that vanishes in the noise of one repetition leaves that "
-        "repetition out of the ratio.\n\n"
+        "repetition out of the ratio. The bare recorder (`bench/helpers/bare_monitoring.py`) "
+        "reads each frame's variables and keeps one text per event, made from object ids: no "
+        "value encoded, nothing written, no stack, no error handling. It does less than any "
+        "recorder of these events can, so bare / floor is a lower bound for a recorder written "
+        "in Python.\n\n"
     )
-    return intro + table.render(headers, body, right=range(2, 7))
+    return intro + table.render(headers, body, right=range(2, 9))
 
 
 def verdicts(rows: Sequence[MarginalRow]) -> list[str]:
@@ -210,6 +227,9 @@ def verdicts(rows: Sequence[MarginalRow]) -> list[str]:
             lines.append(f"- Per event, ours / floor ({row.workload}, {row.series}): "
                          f"{verdict(row)}{why}.")
             continue
+        bare = "" if row.bare_ratio is None else (
+            f"; the bare Python recorder: {_x(row.bare_ratio)}, {_ns(row.bare_ns)}")
         lines.append(f"- Per event, ours / floor ({row.workload}, {row.series}): {_x(row.ratio)} "
-                     f"({_ns(row.ours_ns)} over {_ns(row.floor_ns)}; {bound}) - {verdict(row)}.")
+                     f"({_ns(row.ours_ns)} over {_ns(row.floor_ns)}; {bound}{bare}) - "
+                     f"{verdict(row)}.")
     return lines

@@ -1,5 +1,6 @@
 """Per-event cost against the no-op floor: run times at S and 4S in, ns per event and ratios out."""
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from bench import marginal
 from bench.runner import Command, Outcome, RunResult
 from bench.stats import Summary
-from bench.variants import FLOOR_312, OURS_312, UNTRACED_312
+from bench.variants import BARE_312, FLOOR_312, OURS_312, UNTRACED_312
 
 
 def _outcome(label: str, cpus: list[float], **facts: float) -> Outcome:
@@ -85,3 +86,48 @@ def test_a_missing_variant_makes_the_row_unavailable() -> None:
 def test_targets(workload: str, median: float, expected: str) -> None:
     row = marginal.MarginalRow(workload, "3.13", 1, (1.0, 4.0), ratio=Summary(median, 1, 99, 3))
     assert marginal.verdict(row) == expected
+
+
+def test_the_bare_recorder_sits_beside_the_floor() -> None:
+    runs = {
+        "small": {UNTRACED_312: [0.10, 0.12], FLOOR_312: [0.12, 0.14], OURS_312: [0.50, 0.52],
+                  BARE_312: [0.20, 0.22]},
+        "big": {UNTRACED_312: [0.40, 0.42], FLOOR_312: [0.60, 0.57], OURS_312: [2.00, 2.12],
+                BARE_312: [0.80, 0.85]},
+    }
+    small, big = ({label: _outcome(label, cpus, events=1e6 if side == "small" else 4e6)
+                   for label, cpus in runs[side].items()} for side in ("small", "big"))
+    row = marginal.compute("lines", "3.12", 20, small, big)
+    # d(bare) = 0.60, 0.63 over d(untraced) = 0.30, 0.30: 100 and 110 ns per event; the floor's
+    # 60 and 43.3 ns give 1.667x and 2.538x.
+    assert row.bare_ns is not None and row.bare_ratio is not None
+    assert (row.bare_ns.low, row.bare_ns.high) == (pytest.approx(100.0), pytest.approx(110.0))
+    assert (row.bare_ratio.low, row.bare_ratio.high) == (
+        pytest.approx(100 / 60), pytest.approx(110 / 43.333, abs=1e-3))
+    rendered = marginal.render([row], 2)
+    assert "| 105 ns (100-110) | 2.1x (1.7-2.5) | <= 4x | **not met** |" in rendered
+    assert "; the bare Python recorder: 2.1x (1.7-2.5), 105 ns (100-110))" in (
+        marginal.verdicts([row])[0])
+    # Without the bare runs the row stands, and says nothing of it.
+    del small[BARE_312]
+    alone = marginal.compute("lines", "3.12", 20, small, big)
+    assert alone.ratio == row.ratio and alone.bare_ns is None and alone.bare_ratio is None
+    assert "bare" not in marginal.verdicts([alone])[0]
+
+
+def _two_lines(a: int) -> int:
+    b = a + 1
+    return b
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="sys.monitoring is 3.12+")
+def test_the_bare_recorder_keeps_one_text_per_event() -> None:
+    from bench.helpers import bare_monitoring as bare
+
+    bare.install()
+    try:
+        counts = (len(bare._out), _two_lines(1), len(bare._out))  # one line: no event of ours
+    finally:
+        bare.uninstall()
+    # Start: Step, Value a, Call; line 1: Step, Value a; line 2: Step, Values a and b; Return.
+    assert counts[2] - counts[0] == 3 + 2 + 3 + 1
