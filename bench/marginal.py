@@ -11,8 +11,8 @@ the same at both scales), so
 both over the events our recorder wrote, and their ratio is what a recorder costs per event over
 what merely receiving the events costs. A third variant, the *bare* recorder
 (:mod:`bench.helpers.bare_monitoring`: frames and variables read, one text kept per event, no
-value encoded, nothing written), runs beside them: its ratio to the floor is a lower bound for
-any recorder written in Python, against which the per-event targets are read. Times are the
+value encoded, nothing written), runs beside them: what the plainest recorder written in Python
+costs, whatever it does with the values, against which the per-event targets are read. Times are the
 child's own CPU time (user + system), so waiting for a core on a shared machine is not counted.
 Every figure is computed per repetition (the runs of one repetition alternated with each other)
 and reported as the median with the min-max of those paired values.
@@ -209,9 +209,10 @@ def render(rows: Sequence[MarginalRow], reps: int) -> str:
         "with their min-max. A floor that vanishes in the noise of one repetition leaves that "
         "repetition out of the ratio. The bare recorder (`bench/helpers/bare_monitoring.py`) "
         "reads each frame's variables and keeps one text per event, made from object ids: no "
-        "value encoded, nothing written, no stack, no error handling. It does less than any "
-        "recorder of these events can, so bare / floor is a lower bound for a recorder written "
-        "in Python.\n\n"
+        "value encoded, nothing written, no stack, no error handling: the work every recorder "
+        "of these events does in Python (find the frame, read its variables, make the events' "
+        "text) and nothing more. Bare / floor is thus what a recorder written in Python costs "
+        "before it records anything well.\n\n"
     )
     return intro + table.render(headers, body, right=range(2, 9))
 

@@ -1,4 +1,4 @@
-"""A lower bound for any pure-Python recorder of our events: the least work, written in Python.
+"""The plainest recorder of our events written in Python: the work every one of them does.
 
 The no-op floor (:mod:`bench.helpers.noop_monitoring`) is what receiving the events costs. A
 recorder must also, per event, do a little in Python: at a start or a line, find the frame and
@@ -9,8 +9,8 @@ read its variables; then make one text per event (a ``Step``, a ``Value`` per va
 * nothing is written out: the texts go to a list that is emptied now and then;
 * no shadow stack, no thread check, no filter, no error handling.
 
-So it records the same number of events as a real recorder with strictly less work than any real
-one does; what it costs per event bounds from below what a recorder in Python can reach.
+So it makes as many texts as a real recorder writes events, with less work than a real one
+does: what it costs per event is what a recorder in Python pays before it records anything well.
 Usage: ``python -m bench.helpers.bare_monitoring SCRIPT [ARGS...]``.
 """
 
