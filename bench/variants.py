@@ -29,7 +29,7 @@ OURS_312 = "ours monitoring 3.12"
 UNTRACED_313 = "untraced 3.13"
 FLOOR_313 = "no-op monitoring 3.13"
 OURS_313 = "ours monitoring 3.13"
-# The least a recorder written in Python does per event (bench.helpers.bare_monitoring).
+# The plainest recorder written in Python (bench.helpers.bare_monitoring).
 BARE_312 = "bare Python recorder 3.12"
 BARE_313 = "bare Python recorder 3.13"
 RUST_312 = "Rust recorder 3.12"
@@ -66,8 +66,14 @@ SERIES = {
     BARE_313: "3.13",
 }
 UNTRACED = (UNTRACED_311, UNTRACED_312, UNTRACED_313)
-FLOORS = (FLOOR_311, FLOOR_312, FLOOR_313)
-BARE = (BARE_312, BARE_313)
+# The module each hook variant runs the workload under.
+HELPERS = {
+    FLOOR_311: "bench.helpers.noop_settrace",
+    FLOOR_312: "bench.helpers.noop_monitoring",
+    FLOOR_313: "bench.helpers.noop_monitoring",
+    BARE_312: "bench.helpers.bare_monitoring",
+    BARE_313: "bench.helpers.bare_monitoring",
+}
 OURS = (OURS_311, OURS_312, OURS_313)
 
 # The untraced run each variant is compared with: the same interpreter.
@@ -121,14 +127,10 @@ def _command(ctx: Context, label: str, script: Path, args: list[str], tag: str) 
         python = ctx.python(SERIES[label])
         # Exactly ``python SCRIPT ARGS``: no PYTHONPATH, nothing imported from the project.
         return Command(label, (str(python), *target), cwd=cwd, unset=UNSET)
-    if label in FLOORS or label in BARE:
+    if label in HELPERS:
         python = ctx.python(SERIES[label])
-        helper = (
-            "bench.helpers.noop_settrace" if label == FLOOR_311
-            else "bench.helpers.bare_monitoring" if label in BARE
-            else "bench.helpers.noop_monitoring"
-        )
-        return Command(label, (str(python), "-m", helper, *target), env=env, cwd=cwd, unset=UNSET)
+        argv = (str(python), "-m", HELPERS[label], *target)
+        return Command(label, argv, env=env, cwd=cwd, unset=UNSET)
     if label in OURS:
         python = ctx.python(SERIES[label])
         backend = "settrace" if label == OURS_311 else "monitoring"

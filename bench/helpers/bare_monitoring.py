@@ -92,6 +92,7 @@ def uninstall() -> None:
         mon.register_callback(_TOOL, event, None)
     mon.free_tool_id(_TOOL)
 
+
 if __name__ == "__main__":
     install()
     run_script(sys.argv[1:])

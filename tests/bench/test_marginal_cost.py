@@ -131,3 +131,16 @@ def test_the_bare_recorder_keeps_one_text_per_event() -> None:
         bare.uninstall()
     # Start: Step, Value a, Call; line 1: Step, Value a; line 2: Step, Values a and b; Return.
     assert counts[2] - counts[0] == 3 + 2 + 3 + 1
+
+
+def test_every_hook_variant_runs_an_existing_helper() -> None:
+    from bench import variants
+
+    hooks = {variants.FLOOR_311, variants.FLOOR_312, variants.FLOOR_313, BARE_312,
+             variants.BARE_313}
+    assert set(variants.HELPERS) == hooks
+    root = Path(variants.__file__).resolve().parent.parent
+    for module in variants.HELPERS.values():
+        assert (root / (module.replace(".", "/") + ".py")).is_file(), module
+    assert variants.HELPERS[BARE_312].endswith("bare_monitoring")
+    assert variants.HELPERS[FLOOR_312].endswith("noop_monitoring")
